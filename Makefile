@@ -1,0 +1,42 @@
+# Fresh machine with Python 3.11: `make synth` renders the production stack offline,
+# `make test` runs every check. Both install what they need into .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STACK ?= production
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: synth test lint unit snapshot bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt $(RUNTIME_STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+synth: $(RUNTIME_STAMP)
+	$(PY) -m tools.synth --stack $(STACK)
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+unit: $(DEV_STAMP)
+	$(PY) -m pytest
+
+test: lint unit
+
+snapshot: $(RUNTIME_STAMP)
+	$(PY) -m tools.synth --stack production --json > tests/snapshots/production.json
+
+bench: $(DEV_STAMP)
+	$(PY) bench/synth.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,297 @@
+"""The stack's typed settings: read once, validated in one place, before any resource exists.
+
+Key names, types, descriptions and defaults live in Pulumi.yaml (its `config:` block); this
+module adds the rules. Every problem is collected, so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable, Mapping, Optional
+
+import pulumi
+import yaml
+
+PROJECT_FILE = Path(__file__).resolve().parent / "Pulumi.yaml"
+
+# Lowercase so every derived name also fits S3 and KMS alias rules; 40 leaves room for the
+# longest suffix ("-ecs-execution-role") inside IAM's 64-character role-name limit.
+NAME_PREFIX_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
+DATABASE_IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+HOSTNAME_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+HOSTNAME_PATTERN = re.compile(rf"^{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*$")
+# AWS tag rules (Secrets Manager TagKeyType/TagValueType lengths; characters per the tagging guide).
+TAG_CHARACTERS = re.compile(r"^[\w\s.:/=+\-@]*$")
+RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
+POSTGRES_ENGINES = ("postgres", "aurora-postgresql")
+RDS_RESERVED_USERNAMES = ("rdsadmin", "rdsrepladmin", "postgres")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    key: str
+    shown_value: str
+    accepted: str
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.shown_value}: expected {self.accepted}"
+
+
+class ConfigError(pulumi.RunError):
+    """All configuration problems of one run; never carries a secret value.
+
+    A RunError, so `pulumi preview` prints the message without a traceback."""
+
+    def __init__(self, project: str, problems: list[ConfigProblem]):
+        self.project = project
+        self.problems = problems
+        lines = [f"  - {project}:{problem}" for problem in problems]
+        super().__init__(
+            f"invalid stack configuration ({len(problems)} problem(s)); "
+            "fix each with `pulumi config set <key> <value>`:\n" + "\n".join(lines)
+        )
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    host: str
+    port: int
+    name: str
+    username: str
+    engine: str
+    password_length: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: str
+    stack: str
+    region: str
+    app_name: str
+    database: DatabaseSettings
+    jwt_bytes: int
+    # The imported key stays a secret Output from the moment it is read.
+    jwt_imported_key: Optional[Any]
+    rotation_jwt: str
+    rotation_database: str
+    customer_managed_key: bool
+    recovery_window_in_days: int
+    protect: bool
+    extra_tags: Mapping[str, str]
+
+    @property
+    def name_prefix(self) -> str:
+        return f"{self.app_name}-{self.stack}"
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {
+            "Project": self.app_name,
+            "Environment": self.stack,
+            "ManagedBy": "pulumi",
+            **self.extra_tags,
+        }
+
+
+@cache
+def config_schema() -> dict[str, dict]:
+    """The `config:` block of Pulumi.yaml: key -> {type, description, default, secret}."""
+    return yaml.safe_load(PROJECT_FILE.read_text())["config"]
+
+
+class _Reader:
+    """Parses raw config strings by their declared type, recording problems instead of raising."""
+
+    def __init__(self, project: str, raw: Callable[[str], Optional[str]]):
+        self.project = project
+        self.raw = raw
+        self.problems: list[ConfigProblem] = []
+
+    def problem(self, key: str, value: Any, accepted: str, secret: bool = False) -> None:
+        shown = "[secret]" if secret else ("(not set)" if value is None else repr(value))
+        self.problems.append(ConfigProblem(key, shown, accepted))
+
+    def value(self, key: str) -> Any:
+        spec = config_schema()[key]
+        text = self.raw(key)
+        if text is None:
+            return spec.get("default")
+        kind = spec["type"]
+        if kind == "string":
+            return text
+        if kind == "integer":
+            try:
+                return int(text.strip())
+            except ValueError:
+                self.problem(key, text, "an integer", spec.get("secret", False))
+                return None
+        if kind == "boolean":
+            if text.strip().lower() in ("true", "false"):
+                return text.strip().lower() == "true"
+            self.problem(key, text, "true or false")
+            return None
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, list):
+            self.problem(key, text, "a list (YAML sequence)")
+            return None
+        return parsed
+
+    def integer(self, key: str, low: int, high: int) -> Optional[int]:
+        number = self.value(key)
+        if number is not None and not low <= number <= high:
+            self.problem(key, number, f"an integer from {low} to {high}")
+        return number
+
+    def matching(self, key: str, pattern: re.Pattern, accepted: str) -> Optional[str]:
+        text = self.value(key)
+        if text is None:
+            self.problem(key, None, accepted)
+        elif not pattern.match(text):
+            self.problem(key, text, accepted)
+        return text
+
+
+def _tags(reader: _Reader) -> dict[str, str]:
+    entries = reader.value("tags") or []
+    tags: dict[str, str] = {}
+    accepted = (
+        'a list of "Key=Value" strings: key 1-128 characters, value 0-256, letters, digits, '
+        "spaces and _.:/=+-@, no aws: prefix, no reserved key (Project, Environment, ManagedBy), "
+        "no duplicate key"
+    )
+    for entry in entries:
+        if not isinstance(entry, str) or "=" not in entry:
+            reader.problem("tags", entry, accepted)
+            continue
+        key, value = entry.split("=", 1)
+        key = key.strip()
+        valid = (
+            1 <= len(key) <= 128
+            and len(value) <= 256
+            and TAG_CHARACTERS.match(key)
+            and TAG_CHARACTERS.match(value)
+            and not key.lower().startswith("aws:")
+            and key not in RESERVED_TAG_KEYS
+            and key not in tags
+        )
+        if not valid:
+            reader.problem("tags", entry, accepted)
+            continue
+        tags[key] = value
+    return tags
+
+
+def _database(reader: _Reader) -> DatabaseSettings:
+    host = reader.value("database.host")
+    if not host:
+        reader.problem(
+            "database.host",
+            host,
+            "the RDS endpoint hostname (e.g. <identifier>.xxxx.<region>.rds.amazonaws.com); "
+            "it has no default so that no secret ever holds a placeholder host",
+        )
+    elif len(host) > 253 or not HOSTNAME_PATTERN.match(host):
+        reader.problem("database.host", host, "a DNS hostname such as the RDS endpoint")
+    identifier = "a letter, then letters, digits or underscores, at most 63 characters"
+    username = reader.matching("database.username", DATABASE_IDENTIFIER_PATTERN, identifier)
+    if username and username.lower() in RDS_RESERVED_USERNAMES:
+        reader.problem(
+            "database.username", username, f"a name other than {', '.join(RDS_RESERVED_USERNAMES)}"
+        )
+    engine = reader.value("database.engine")
+    if engine not in POSTGRES_ENGINES:
+        reader.problem("database.engine", engine, f"one of {', '.join(POSTGRES_ENGINES)}")
+    return DatabaseSettings(
+        host=host,
+        port=reader.integer("database.port", 1, 65535),
+        name=reader.matching("database.name", DATABASE_IDENTIFIER_PATTERN, identifier),
+        username=username,
+        engine=engine,
+        password_length=reader.integer("database.passwordLength", 16, 128),
+    )
+
+
+def _rotation_token(reader: _Reader, key: str) -> str:
+    token = reader.value(key)
+    if not token or len(token) > 128 or not token.isprintable():
+        reader.problem(key, token, "a non-empty printable token of at most 128 characters")
+    return token
+
+
+def load_settings(
+    project: str,
+    stack: str,
+    raw: Callable[[str], Optional[str]],
+    region: Optional[str],
+    as_secret: Callable[[str], Any] = lambda value: value,
+) -> Settings:
+    """Builds the settings from raw config strings (`raw(key)`), or raises ConfigError.
+
+    `as_secret` wraps secret values as soon as they are read (the program passes
+    `pulumi.Output.secret`), so no plain copy of them is kept.
+    """
+    reader = _Reader(project, raw)
+    app_name = reader.value("appName")
+    prefix = f"{app_name}-{stack}"
+    if not app_name or not NAME_PREFIX_PATTERN.match(prefix):
+        reader.problem(
+            "appName",
+            app_name,
+            f'a name that, joined with the stack as "<appName>-{stack}", is 2-40 lowercase '
+            "letters, digits or hyphens starting with a letter (it names every secret, role and alarm)",
+        )
+    if not region:
+        reader.problem("aws:region", region, "an AWS region such as us-east-1")
+
+    database = _database(reader)
+    jwt_bytes = reader.integer("jwt.bytes", 32, 256)
+    imported = reader.raw("jwt.secretKey")
+    if imported is not None and len(imported) < 32:
+        reader.problem("jwt.secretKey", imported, "an existing key of at least 32 characters", True)
+
+    protect = reader.value("protect")
+    window = reader.value("recoveryWindowInDays")
+    if window is not None and not (7 <= window <= 30 or (window == 0 and protect is False)):
+        reader.problem(
+            "recoveryWindowInDays",
+            window,
+            "an integer from 7 to 30 (0, immediate deletion, only together with protect=false)",
+        )
+
+    settings = Settings(
+        project=project,
+        stack=stack,
+        region=region,
+        app_name=app_name,
+        database=database,
+        jwt_bytes=jwt_bytes,
+        jwt_imported_key=None if imported is None else as_secret(imported),
+        rotation_jwt=_rotation_token(reader, "rotation.jwt"),
+        rotation_database=_rotation_token(reader, "rotation.database"),
+        customer_managed_key=reader.value("kms.customerManagedKey"),
+        recovery_window_in_days=window,
+        protect=protect,
+        extra_tags=_tags(reader),
+    )
+    if reader.problems:
+        raise ConfigError(project, reader.problems)
+    return settings
+
+
+def settings_from_pulumi() -> Settings:
+    """Reads the running program's configuration (CLI or synth mocks alike)."""
+    config = pulumi.Config()
+    return load_settings(
+        project=pulumi.get_project(),
+        stack=pulumi.get_stack(),
+        raw=config.get,
+        region=pulumi.Config("aws").get("region"),
+        as_secret=pulumi.Output.secret,
+    )

@@ -1,0 +1,223 @@
+"""Pulumi mocks that answer like AWS and pulumi-random would, without a network.
+
+Ids and ARNs have their real shapes (account 123456789012, the configured region, the
+6-character suffix of secret ARNs); random values honour length and character set, and
+depend on the inputs, so changing a keeper changes the value just as a replacement would.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+import string
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from pulumi.runtime import Mocks, MockCallArgs, MockResourceArgs, rpc
+from pulumi.runtime.mocks import MockMonitor
+
+MOCK_ACCOUNT = "123456789012"
+SECRET_SIGNATURE = {rpc._special_sig_key: rpc._special_secret_sig}
+
+
+def wrap_secret(value: Any) -> dict:
+    return {**SECRET_SIGNATURE, "value": value}
+
+
+def is_secret(value: Any) -> bool:
+    return rpc.is_rpc_secret(value)
+
+
+def _seed(*parts: Any) -> random.Random:
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).digest()
+    return random.Random(digest)
+
+
+def _unwrap(value: Any) -> Any:
+    if is_secret(value):
+        return _unwrap(value["value"])
+    if isinstance(value, dict):
+        return {key: _unwrap(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unwrap(item) for item in value]
+    return value
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def mock_password(name: str, inputs: dict) -> str:
+    """A password as pulumi-random would make it: length, classes, minimums, override_special."""
+    rng = _seed(name, inputs)
+    length = int(inputs.get("length", 16))
+    classes = []
+    for flag, minimum, alphabet in (
+        ("lower", "minLower", string.ascii_lowercase),
+        ("upper", "minUpper", string.ascii_uppercase),
+        ("numeric", "minNumeric", string.digits),
+        ("special", "minSpecial", inputs.get("overrideSpecial", "!@#$%&*()-_=+[]{}<>:?")),
+    ):
+        if inputs.get(flag, True):
+            classes.append((int(inputs.get(minimum, 0)), alphabet))
+    chars = [rng.choice(alphabet) for minimum, alphabet in classes for _ in range(minimum)]
+    pool = "".join(alphabet for _, alphabet in classes)
+    chars += [rng.choice(pool) for _ in range(length - len(chars))]
+    rng.shuffle(chars)
+    return "".join(chars)
+
+
+def _secret_suffix(name: str) -> str:
+    rng = _seed("suffix", name)
+    return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(6))
+
+
+@dataclass
+class MockCloud(Mocks):
+    region: str
+    account: str = MOCK_ACCOUNT
+    # additionalSecretOutputs of the registration under way, set by RecordingMonitor.
+    pending_secret_outputs: list[str] = field(default_factory=list)
+
+    def _arn(self, service: str, resource: str, regional: bool = True) -> str:
+        region = self.region if regional else ""
+        return f"arn:aws:{service}:{region}:{self.account}:{resource}"
+
+    def _resource_state(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
+        physical = inputs.get("name", name)
+        if typ == "aws:secretsmanager/secret:Secret":
+            arn = self._arn("secretsmanager", f"secret:{physical}-{_secret_suffix(physical)}")
+            return arn, {"arn": arn}
+        if typ == "aws:secretsmanager/secretVersion:SecretVersion":
+            version = str(_seed(name, inputs).getrandbits(128))
+            return f"{inputs.get('secretId')}|{version}", {
+                "versionId": version,
+                "arn": inputs.get("secretId"),
+            }
+        if typ == "aws:kms/key:Key":
+            key_id = str(_uuid(name))
+            return key_id, {"keyId": key_id, "arn": self._arn("kms", f"key/{key_id}")}
+        if typ == "aws:kms/alias:Alias":
+            return physical, {
+                "arn": self._arn("kms", physical),
+                "targetKeyArn": self._arn("kms", f"key/{inputs.get('targetKeyId')}"),
+            }
+        if typ == "aws:iam/role:Role":
+            return physical, {
+                "arn": self._arn("iam", f"role/{physical}", regional=False),
+                "uniqueId": "AROA" + _secret_suffix(name).upper() * 2,
+            }
+        if typ == "aws:iam/rolePolicy:RolePolicy":
+            return f"{inputs.get('role')}:{physical}", {}
+        if typ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return f"{inputs.get('role')}-{_secret_suffix(name)}", {}
+        if typ == "aws:ecs/taskDefinition:TaskDefinition":
+            family = inputs.get("family", name)
+            arn = self._arn("ecs", f"task-definition/{family}:1")
+            return arn, {"arn": arn, "arnWithoutRevision": arn.rsplit(":", 1)[0], "revision": 1}
+        if typ == "aws:cloudwatch/logGroup:LogGroup":
+            return physical, {"arn": self._arn("logs", f"log-group:{physical}")}
+        if typ == "aws:sns/topic:Topic":
+            arn = self._arn("sns", physical)
+            return arn, {"arn": arn}
+        if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            alarm = inputs.get("name", name)
+            return alarm, {"arn": self._arn("cloudwatch", f"alarm:{alarm}")}
+        if typ == "random:index/randomPassword:RandomPassword":
+            return "none", {
+                "result": mock_password(name, inputs),
+                "bcryptHash": "$2a$10$" + "x" * 53,
+            }
+        if typ == "random:index/randomBytes:RandomBytes":
+            data = _seed(name, inputs).randbytes(int(inputs["length"]))
+            return "none", {"base64": base64.b64encode(data).decode(), "hex": data.hex()}
+        service = typ.split(":")[1].split("/")[0]
+        return f"{physical}-id", {"arn": self._arn(service, physical)}
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[Optional[str], dict]:
+        inputs = _unwrap(args.inputs)
+        resource_id, computed = self._resource_state(args.typ, args.name, inputs)
+        state = {**args.inputs, "id": resource_id, **computed}
+        for key in self.pending_secret_outputs:
+            if key in state and not is_secret(state[key]):
+                state[key] = wrap_secret(state[key])
+        return resource_id, state
+
+    def call(self, args: MockCallArgs) -> tuple[dict, Optional[list[tuple[str, str]]]]:
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": self.account,
+                "arn": f"arn:aws:iam::{self.account}:user/synth",
+                "userId": "AIDASYNTH",
+                "id": self.account,
+            }, None
+        if args.token == "aws:index/getRegion:getRegion":
+            return {
+                "name": self.region,
+                "region": self.region,
+                "id": self.region,
+                "endpoint": f"ec2.{self.region}.amazonaws.com",
+                "description": self.region,
+            }, None
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, None
+        raise NotImplementedError(f"the synth mocks do not answer {args.token}")
+
+
+def _uuid(name: str) -> str:
+    hexdigits = hashlib.sha256(name.encode()).hexdigest()
+    return f"{hexdigits[:8]}-{hexdigits[8:12]}-4{hexdigits[13:16]}-a{hexdigits[17:20]}-{hexdigits[20:32]}"
+
+
+@dataclass
+class Registration:
+    type: str
+    name: str
+    urn: str
+    parent_urn: Optional[str]
+    protect: bool
+    custom: bool
+    inputs: dict
+
+
+class RecordingMonitor(MockMonitor):
+    """Keeps what the engine would see of each registration, and applies additionalSecretOutputs
+    the way the engine does (plain mocks leave those outputs readable)."""
+
+    def __init__(self, mocks: MockCloud):
+        super().__init__(mocks)
+        self.cloud = mocks
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request):
+        self.cloud.pending_secret_outputs = list(request.additionalSecretOutputs)
+        try:
+            response = super().RegisterResource(request)
+        finally:
+            self.cloud.pending_secret_outputs = []
+        if request.type != "pulumi:pulumi:Stack":
+            self.registrations.append(
+                Registration(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    parent_urn=request.parent or None,
+                    protect=bool(request.protect),
+                    custom=bool(request.custom),
+                    inputs=rpc.deserialize_properties(request.object),
+                )
+            )
+        return response
+
+
+def render(value: Any, show_secrets: bool) -> Any:
+    """Plain JSON of a deserialized property value, secrets as "[secret]" unless shown."""
+    if is_secret(value):
+        return render(value["value"], show_secrets) if show_secrets else "[secret]"
+    if isinstance(value, dict):
+        return {key: render(item, show_secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [render(item, show_secrets) for item in value]
+    return _whole(value)
