@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Mapping, Optional
+from typing import Any
 
 import pulumi
 import yaml
@@ -75,7 +76,7 @@ class Settings:
     database: DatabaseSettings
     jwt_bytes: int
     # The imported key stays a secret Output from the moment it is read.
-    jwt_imported_key: Optional[Any]
+    jwt_imported_key: Any | None
     rotation_jwt: str
     rotation_database: str
     customer_managed_key: bool
@@ -106,7 +107,7 @@ def config_schema() -> dict[str, dict]:
 class _Reader:
     """Parses raw config strings by their declared type, recording problems instead of raising."""
 
-    def __init__(self, project: str, raw: Callable[[str], Optional[str]]):
+    def __init__(self, project: str, raw: Callable[[str], str | None]):
         self.project = project
         self.raw = raw
         self.problems: list[ConfigProblem] = []
@@ -143,13 +144,13 @@ class _Reader:
             return None
         return parsed
 
-    def integer(self, key: str, low: int, high: int) -> Optional[int]:
+    def integer(self, key: str, low: int, high: int) -> int | None:
         number = self.value(key)
         if number is not None and not low <= number <= high:
             self.problem(key, number, f"an integer from {low} to {high}")
         return number
 
-    def matching(self, key: str, pattern: re.Pattern, accepted: str) -> Optional[str]:
+    def matching(self, key: str, pattern: re.Pattern, accepted: str) -> str | None:
         text = self.value(key)
         if text is None:
             self.problem(key, None, accepted)
@@ -228,8 +229,8 @@ def _rotation_token(reader: _Reader, key: str) -> str:
 def load_settings(
     project: str,
     stack: str,
-    raw: Callable[[str], Optional[str]],
-    region: Optional[str],
+    raw: Callable[[str], str | None],
+    region: str | None,
     as_secret: Callable[[str], Any] = lambda value: value,
 ) -> Settings:
     """Builds the settings from raw config strings (`raw(key)`), or raises ConfigError.
@@ -245,7 +246,7 @@ def load_settings(
             "appName",
             app_name,
             f'a name that, joined with the stack as "<appName>-{stack}", is 2-40 lowercase '
-            "letters, digits or hyphens starting with a letter (it names every secret, role and alarm)",
+            "letters, digits or hyphens, starting with a letter (it names every resource)",
         )
     if not region:
         reader.problem("aws:region", region, "an AWS region such as us-east-1")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -28,7 +28,7 @@ class ApplicationSecretsArgs:
     password_length: int = 20
     jwt_bytes: int = 32
     # An existing key (secret Output) to keep instead of generating one.
-    jwt_imported_key: Optional[pulumi.Input[str]] = None
+    jwt_imported_key: pulumi.Input[str] | None = None
     rotation_jwt: str = "initial"
     rotation_database: str = "initial"
     customer_managed_key: bool = False
@@ -46,14 +46,14 @@ class ApplicationSecrets(pulumi.ComponentResource):
 
     app_secrets: aws.secretsmanager.Secret
     db_credentials: aws.secretsmanager.Secret
-    kms_key: Optional[aws.kms.Key]
+    kms_key: aws.kms.Key | None
     database_password: pulumi.Output[str]
 
     def __init__(
         self,
         name: str,
         args: ApplicationSecretsArgs,
-        opts: Optional[pulumi.ResourceOptions] = None,
+        opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("programador-musical:secrets:ApplicationSecrets", name, None, opts)
         prefix = args.name_prefix
@@ -122,6 +122,7 @@ class ApplicationSecrets(pulumi.ComponentResource):
                     args.database_username,
                     self.database_password,
                 ),
+                strict=True,
             )
         )
         db_values = dict(
@@ -135,6 +136,7 @@ class ApplicationSecrets(pulumi.ComponentResource):
                     args.database_port,
                     args.database_name,
                 ),
+                strict=True,
             )
         )
         self.app_secrets = self._secret(

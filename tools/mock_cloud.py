@@ -13,9 +13,9 @@ import json
 import random
 import string
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
-from pulumi.runtime import Mocks, MockCallArgs, MockResourceArgs, rpc
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 from pulumi.runtime.mocks import MockMonitor
 
 MOCK_ACCOUNT = "123456789012"
@@ -136,7 +136,7 @@ class MockCloud(Mocks):
         service = typ.split(":")[1].split("/")[0]
         return f"{physical}-id", {"arn": self._arn(service, physical)}
 
-    def new_resource(self, args: MockResourceArgs) -> tuple[Optional[str], dict]:
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         inputs = _unwrap(args.inputs)
         resource_id, computed = self._resource_state(args.typ, args.name, inputs)
         state = {**args.inputs, "id": resource_id, **computed}
@@ -145,7 +145,7 @@ class MockCloud(Mocks):
                 state[key] = wrap_secret(state[key])
         return resource_id, state
 
-    def call(self, args: MockCallArgs) -> tuple[dict, Optional[list[tuple[str, str]]]]:
+    def call(self, args: MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": self.account,
@@ -167,8 +167,8 @@ class MockCloud(Mocks):
 
 
 def _uuid(name: str) -> str:
-    hexdigits = hashlib.sha256(name.encode()).hexdigest()
-    return f"{hexdigits[:8]}-{hexdigits[8:12]}-4{hexdigits[13:16]}-a{hexdigits[17:20]}-{hexdigits[20:32]}"
+    digits = hashlib.sha256(name.encode()).hexdigest()
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-a{digits[17:20]}-{digits[20:32]}"
 
 
 @dataclass
@@ -176,7 +176,7 @@ class Registration:
     type: str
     name: str
     urn: str
-    parent_urn: Optional[str]
+    parent_urn: str | None
     protect: bool
     custom: bool
     inputs: dict

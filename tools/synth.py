@@ -13,9 +13,10 @@ import json
 import logging
 import runpy
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 import yaml
 
@@ -39,7 +40,7 @@ class SynthUsageError(Exception):
 class StackConfig:
     project: str
     stack: str
-    region: Optional[str]
+    region: str | None
     values: dict[str, str]
     secret_keys: list[str]
     warnings: list[str] = field(default_factory=list)
@@ -88,7 +89,7 @@ def _full_key(project: str, key: str) -> str:
 
 
 def load_stack_config(
-    stack: str, overrides: Optional[dict[str, str]] = None, program_dir: Path = ROOT
+    stack: str, overrides: dict[str, str] | None = None, program_dir: Path = ROOT
 ) -> StackConfig:
     project_doc = yaml.safe_load((program_dir / "Pulumi.yaml").read_text())
     project = project_doc["name"]
@@ -142,7 +143,7 @@ class _Collect(logging.Handler):
 
 def synthesize(
     stack: str = "production",
-    overrides: Optional[dict[str, str]] = None,
+    overrides: dict[str, str] | None = None,
     program_dir: Path = ROOT,
     show_secrets: bool = False,
     mocks: Any = None,
@@ -210,12 +211,12 @@ def synthesize(
 
 
 def _tree_order(resources: list[dict]) -> list[dict]:
-    children: dict[Optional[str], list[dict]] = {}
+    children: dict[str | None, list[dict]] = {}
     for resource in sorted(resources, key=lambda r: (r["type"], r["name"])):
         children.setdefault(resource["parent"], []).append(resource)
     ordered: list[dict] = []
 
-    def walk(parent: Optional[str]) -> None:
+    def walk(parent: str | None) -> None:
         for resource in children.get(parent, []):
             ordered.append(resource)
             walk(resource["name"])
@@ -225,12 +226,12 @@ def _tree_order(resources: list[dict]) -> list[dict]:
 
 
 def format_tree(result: SynthResult) -> str:
-    children: dict[Optional[str], list[dict]] = {}
+    children: dict[str | None, list[dict]] = {}
     for resource in result.resources:
         children.setdefault(resource["parent"], []).append(resource)
     lines = [f"{result.project} / {result.stack} (offline synth: Pulumi mocks, no AWS)", ""]
 
-    def walk(parent: Optional[str], depth: int) -> None:
+    def walk(parent: str | None, depth: int) -> None:
         for resource in children.get(parent, []):
             pad = "  " * depth
             flag = "  [protected]" if resource["protect"] else ""
@@ -263,7 +264,7 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="python -m tools.synth", description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--stack", default="production", help="stack to render (Pulumi.<stack>.yaml)"
