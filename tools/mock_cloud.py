@@ -7,16 +7,20 @@ depend on the inputs, so changing a keeper changes the value just as a replaceme
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import base64
 import hashlib
 import json
 import random
 import string
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.sync_await import _ensure_event_loop
 
 MOCK_ACCOUNT = "123456789012"
 SECRET_SIGNATURE = {rpc._special_sig_key: rpc._special_secret_sig}
@@ -171,6 +175,19 @@ def _uuid(name: str) -> str:
     return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-a{digits[17:20]}-{digits[20:32]}"
 
 
+# MockMonitor gives each executor thread an event loop of its own and never closes it; left to
+# interpreter shutdown, those loops print "Exception ignored ... Invalid file descriptor" on
+# stderr. They stay open for later synths in the same process and are closed at exit.
+_THREAD_LOOPS: set[asyncio.AbstractEventLoop] = set()
+
+
+@atexit.register
+def _close_thread_loops() -> None:
+    for loop in _THREAD_LOOPS:
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()
+
+
 @dataclass
 class Registration:
     type: str
@@ -191,12 +208,23 @@ class RecordingMonitor(MockMonitor):
         self.cloud = mocks
         self.registrations: list[Registration] = []
 
+    def _note_thread_loop(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            _THREAD_LOOPS.add(_ensure_event_loop())
+
+    def Invoke(self, request):
+        try:
+            return super().Invoke(request)
+        finally:
+            self._note_thread_loop()
+
     def RegisterResource(self, request):
         self.cloud.pending_secret_outputs = list(request.additionalSecretOutputs)
         try:
             response = super().RegisterResource(request)
         finally:
             self.cloud.pending_secret_outputs = []
+            self._note_thread_loop()
         if request.type != "pulumi:pulumi:Stack":
             self.registrations.append(
                 Registration(

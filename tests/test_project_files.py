@@ -1,0 +1,45 @@
+"""Project files stay as the README and the Pulumi CLI expect them."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from conftest import ROOT
+
+
+def test_pulumi_project_declares_runtime_and_typed_config():
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["name"] == "programador-musical"
+    assert project["runtime"] == {
+        "name": "python",
+        "options": {"toolchain": "pip", "virtualenv": "venv"},
+    }
+    for key, spec in project["config"].items():
+        assert spec["type"] in ("string", "integer", "boolean", "array"), key
+        assert spec["description"], key
+        if spec["type"] == "array":
+            assert "items" in spec, key
+
+
+def test_runtime_requirements_use_compatible_release_pins():
+    lines = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert {re.split("~=", line)[0] for line in lines} == {"pulumi", "pulumi-aws", "pulumi-random"}
+    assert all("~=" in line for line in lines)
+
+
+def test_readme_config_table_lists_every_key():
+    readme = (ROOT / "README.md").read_text()
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    for key in project["config"]:
+        assert f"| `{key}` |" in readme, key
+
+
+def test_ci_runs_the_readme_test_command():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in script
+    assert "make test" in (ROOT / "README.md").read_text()

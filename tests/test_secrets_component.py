@@ -1,0 +1,174 @@
+"""The ApplicationSecrets component as the production stack declares it."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import inspect
+from urllib.parse import unquote, urlsplit
+
+from conftest import secret_json, synth
+
+from components.credentials import (
+    APP_SECRET_KEYS,
+    DB_CREDENTIAL_KEYS,
+    PASSWORD_SPECIAL_CHARACTERS,
+    RDS_FORBIDDEN_PASSWORD_CHARACTERS,
+)
+
+SECRET = "aws:secretsmanager/secret:Secret"
+APP = "programador-musical-production-app-secrets"
+DB = "programador-musical-production-db-credentials"
+HOST = "programador-musical-production-db.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com"
+
+
+def test_names_derive_from_app_and_stack(production):
+    assert sorted(r["name"] for r in production.resources_of(SECRET)) == [APP, DB]
+    for name in (APP, DB):
+        assert production.resource(SECRET, name)["inputs"]["name"] == name
+    assert production.outputs["appSecretsName"] == APP
+    assert production.outputs["dbCredentialsName"] == DB
+
+
+def test_app_secret_has_exactly_the_documented_keys(production_revealed):
+    values = secret_json(production_revealed, APP)
+    assert (
+        tuple(values)
+        == APP_SECRET_KEYS
+        == (
+            "jwt_secret_key",
+            "database_url",
+            "database_host",
+            "database_name",
+            "database_username",
+            "database_password",
+        )
+    )
+    assert values["database_host"] == HOST
+    assert values["database_name"] == "programador_musical"
+    assert values["database_username"] == "programador_user"
+
+
+def test_db_credentials_keep_the_rds_rotation_shape(production_revealed):
+    values = secret_json(production_revealed, DB)
+    assert (
+        tuple(values)
+        == DB_CREDENTIAL_KEYS
+        == ("username", "password", "engine", "host", "port", "dbname")
+    )
+    assert values["engine"] == "postgres"
+    assert values["port"] == 5432 and isinstance(values["port"], int)
+    assert values["host"] == HOST
+    assert values["dbname"] == "programador_musical"
+
+
+def test_one_password_is_shared_and_round_trips_through_the_url(production_revealed):
+    app = secret_json(production_revealed, APP)
+    db = secret_json(production_revealed, DB)
+    assert app["database_password"] == db["password"]
+    url = urlsplit(app["database_url"])
+    assert url.scheme == "postgresql"
+    assert unquote(url.password) == db["password"]
+    assert unquote(url.username) == "programador_user"
+    assert (url.hostname, url.port, url.path) == (HOST, 5432, "/programador_musical")
+    assert len(db["password"]) == 20
+
+
+def test_password_generator_only_uses_rds_safe_characters(production):
+    (password,) = production.resources_of("random:index/randomPassword:RandomPassword")
+    inputs = password["inputs"]
+    assert inputs["length"] == 20
+    assert inputs["special"] is True
+    assert inputs["overrideSpecial"] == PASSWORD_SPECIAL_CHARACTERS
+    assert not set(inputs["overrideSpecial"]) & RDS_FORBIDDEN_PASSWORD_CHARACTERS
+    assert "'" not in inputs["overrideSpecial"]
+
+
+def test_jwt_key_is_32_random_bytes_in_base64(production, production_revealed):
+    (jwt,) = production.resources_of("random:index/randomBytes:RandomBytes")
+    assert jwt["inputs"]["length"] == 32
+    key = secret_json(production_revealed, APP)["jwt_secret_key"]
+    assert len(base64.b64decode(key, validate=True)) == 32
+
+
+def test_customer_managed_key_encrypts_both_secrets_when_on(production):
+    (key,) = production.resources_of("aws:kms/key:Key")
+    assert key["inputs"]["enableKeyRotation"] is True
+    assert key["protect"] is True
+    (alias,) = production.resources_of("aws:kms/alias:Alias")
+    assert alias["inputs"]["name"] == "alias/programador-musical-production-secrets"
+    key_arn = production.outputs["kmsKeyArn"]
+    assert key_arn.startswith("arn:aws:kms:us-east-1:123456789012:key/")
+    for name in (APP, DB):
+        assert production.resource(SECRET, name)["inputs"]["kmsKeyId"] == key_arn
+
+
+def test_aws_managed_key_by_default():
+    result = synth(kms__customerManagedKey="false")
+    assert result.resources_of("aws:kms/key:Key") == []
+    assert result.outputs["kmsKeyArn"] is None
+    for name in (APP, DB):
+        assert "kmsKeyId" not in result.resource(SECRET, name)["inputs"]
+
+
+def test_secrets_are_protected_with_a_30_day_recovery_window(production):
+    for name in (APP, DB):
+        secret = production.resource(SECRET, name)
+        assert secret["protect"] is True
+        assert secret["inputs"]["recoveryWindowInDays"] == 30
+
+
+def test_throwaway_stack_may_turn_protection_off_and_delete_immediately():
+    result = synth(protect="false", recoveryWindowInDays="0")
+    for name in (APP, DB):
+        secret = result.resource(SECRET, name)
+        assert secret["protect"] is False
+        assert secret["inputs"]["recoveryWindowInDays"] == 0
+    assert all(not key["protect"] for key in result.resources_of("aws:kms/key:Key"))
+
+
+def _is_taggable(type_token: str) -> bool:
+    package, module_and_type, _ = type_token.split(":")
+    if package != "aws":
+        return False
+    module, class_name = module_and_type.split("/")[0], type_token.rsplit(":", 1)[1]
+    cls = getattr(importlib.import_module(f"pulumi_aws.{module}"), class_name)
+    return "tags" in inspect.signature(cls._internal_init).parameters
+
+
+def test_every_taggable_resource_carries_the_stack_tags(production):
+    expected = {
+        "Project": "programador-musical",
+        "Environment": "production",
+        "ManagedBy": "pulumi",
+        "Team": "platform",
+        "CostCenter": "programador-musical",
+    }
+    taggable = [r for r in production.resources if _is_taggable(r["type"])]
+    assert {r["type"] for r in taggable} >= {SECRET, "aws:kms/key:Key"}
+    for resource in taggable:
+        assert resource["inputs"].get("tags") == expected, resource["name"]
+
+
+def test_every_child_has_the_component_as_parent(production):
+    (component,) = production.resources_of("programador-musical:secrets:ApplicationSecrets")
+    children = [r for r in production.resources if r is not component]
+    assert children and all(r["parent"] == component["name"] for r in children)
+
+
+def test_imported_jwt_key_replaces_the_generator():
+    imported = "existing-ssm-jwt-key-0123456789abcdefghijklmnop"
+    result = synth(show_secrets=True, jwt__secretKey=imported)
+    assert result.resources_of("random:index/randomBytes:RandomBytes") == []
+    assert secret_json(result, APP)["jwt_secret_key"] == imported
+    masked = synth(jwt__secretKey=imported)
+    version = masked.resource("aws:secretsmanager/secretVersion:SecretVersion", APP)
+    assert version["inputs"]["secretString"] == "[secret]"
+
+
+def test_generated_values_and_password_output_are_secret(production):
+    for name in (APP, DB):
+        version = production.resource("aws:secretsmanager/secretVersion:SecretVersion", name)
+        assert version["inputs"]["secretString"] == "[secret]"
+    assert production.secret_outputs == {"databasePassword"}
+    assert production.outputs["databasePassword"] == "[secret]"

@@ -1,0 +1,76 @@
+"""The synth CLI contract: output shape, exit codes, and a quiet stderr."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tools.synth", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_json_document_shape():
+    done = run("--json")
+    assert done.returncode == 0 and done.stderr == ""
+    document = json.loads(done.stdout)
+    assert set(document) == {"project", "stack", "resources", "outputs"}
+    assert (document["project"], document["stack"]) == ("programador-musical", "production")
+    for resource in document["resources"]:
+        assert set(resource) == {"type", "name", "parent", "protect", "inputs"}
+    secret = next(
+        r for r in document["resources"] if r["type"] == "aws:secretsmanager/secret:Secret"
+    )
+    assert secret["type"] == "aws:secretsmanager/secret:Secret"
+    assert ":secret:programador-musical-production-" in document["outputs"]["appSecretsArn"]
+    suffix = document["outputs"]["appSecretsArn"].rsplit("-", 1)[1]
+    assert len(suffix) == 6 and suffix.isalnum()
+
+
+def test_text_tree_marks_protection_and_secrets():
+    done = run()
+    assert done.returncode == 0 and done.stderr == ""
+    assert (
+        "aws:secretsmanager/secret:Secret  programador-musical-production-app-secrets  [protected]"
+        in done.stdout
+    )
+    assert "secretString: [secret]" in done.stdout
+
+
+def test_bad_config_exits_2_with_only_the_errors_on_stderr():
+    done = run("--config", "database.port=abc", "--config", "database.host=")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert lines[0].startswith("invalid stack configuration (2 problem(s))")
+    assert any("programador-musical:database.port" in line for line in lines)
+    assert any("programador-musical:database.host" in line for line in lines)
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_stack_exits_3_with_one_line():
+    done = run("--stack", "nope")
+    assert done.returncode == 3
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "pulumi stack init nope" in done.stderr
+
+
+def test_usage_errors_exit_64_with_one_line():
+    for args in (["--bogus"], ["--config", "no-equals-sign"]):
+        done = run(*args)
+        assert done.returncode == 64, args
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in done.stderr
+
+
+def test_stderr_stays_empty_across_repeated_runs():
+    # Leaked per-thread event loops once printed asyncio tracebacks at exit, about one run in three.
+    for _ in range(6):
+        done = run("--json")
+        assert done.returncode == 0
+        assert done.stderr == ""
