@@ -245,7 +245,8 @@ def render(value: Any, show_secrets: bool) -> Any:
     if is_secret(value):
         return render(value["value"], show_secrets) if show_secrets else "[secret]"
     if isinstance(value, dict):
-        return {key: render(item, show_secrets) for key, item in value.items()}
+        # Protobuf maps arrive in no fixed order; sorted keys keep snapshots stable.
+        return {key: render(value[key], show_secrets) for key in sorted(value)}
     if isinstance(value, list):
         return [render(item, show_secrets) for item in value]
     return _whole(value)

@@ -193,7 +193,7 @@ def synthesize(
             "name": r.name,
             "parent": by_urn.get(r.parent_urn),
             "protect": r.protect,
-            "inputs": render(dict(sorted(r.inputs.items())), show_secrets),
+            "inputs": render(r.inputs, show_secrets),
         }
         for r in monitor.registrations
     ]
