@@ -2,11 +2,14 @@
 
 import pulumi
 
+from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
+from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
 from settings import settings_from_pulumi
 
 settings = settings_from_pulumi()
 
+# 1. The two secrets and their generated values.
 secrets = ApplicationSecrets(
     "application-secrets",
     ApplicationSecretsArgs(
@@ -28,9 +31,44 @@ secrets = ApplicationSecrets(
     ),
 )
 
+# 2. The ECS execution role, allowed to read exactly those secrets.
+execution_role = EcsExecutionRole(
+    "ecs-execution-role",
+    EcsExecutionRoleArgs(
+        name_prefix=settings.name_prefix, readable_secrets=[secrets], tags=settings.tags
+    ),
+)
+
+# 3. The task definition, whose container receives the secrets as environment variables.
+container_secrets = [
+    secrets.container_secret(mapping.env_name, mapping.secret, mapping.key)
+    for mapping in settings.container.secrets
+]
+task = ApplicationTaskDefinition(
+    "application-task",
+    ApplicationTaskDefinitionArgs(
+        name_prefix=settings.name_prefix,
+        image=settings.container.image,
+        execution_role_arn=execution_role.role.arn,
+        container_secrets=container_secrets,
+        cpu=settings.container.cpu,
+        memory=settings.container.memory,
+        container_port=settings.container.port,
+        log_retention_in_days=settings.container.log_retention_in_days,
+        environment={"APP_ENV": settings.stack},
+        tags=settings.tags,
+    ),
+)
+
+# 4. The outputs other stacks consume (README, "Outputs").
 pulumi.export("appSecretsArn", secrets.app_secrets.arn)
 pulumi.export("appSecretsName", secrets.app_secrets.name)
 pulumi.export("dbCredentialsArn", secrets.db_credentials.arn)
 pulumi.export("dbCredentialsName", secrets.db_credentials.name)
 pulumi.export("kmsKeyArn", secrets.kms_key.arn if secrets.kms_key else None)
 pulumi.export("databasePassword", secrets.database_password)
+pulumi.export("executionRoleArn", execution_role.role.arn)
+pulumi.export("executionRoleName", execution_role.role.name)
+pulumi.export("taskDefinitionArn", task.task_definition.arn)
+pulumi.export("taskDefinitionFamily", task.task_definition.family)
+pulumi.export("containerSecrets", [secret.definition() for secret in container_secrets])

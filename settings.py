@@ -17,6 +17,8 @@ from typing import Any
 import pulumi
 import yaml
 
+from components.credentials import SECRET_KEYS
+
 PROJECT_FILE = Path(__file__).resolve().parent / "Pulumi.yaml"
 
 # Lowercase so every derived name also fits S3 and KMS alias rules; 40 leaves room for the
@@ -29,6 +31,48 @@ HOSTNAME_PATTERN = re.compile(rf"^{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*$")
 TAG_CHARACTERS = re.compile(r"^[\w\s.:/=+\-@]*$")
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 POSTGRES_ENGINES = ("postgres", "aurora-postgresql")
+ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IMAGE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}$")
+# The operations guide's mappings; config may add more, never replace these.
+BASE_CONTAINER_SECRETS = (
+    ("SECRET_KEY", "app", "jwt_secret_key"),
+    ("DATABASE_PASSWORD", "app", "database_password"),
+)
+# Fargate's CPU units -> memory (MiB) it accepts with them.
+FARGATE_MEMORY = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4097, 1024)),
+    1024: tuple(range(2048, 8193, 1024)),
+    2048: tuple(range(4096, 16385, 1024)),
+    4096: tuple(range(8192, 30721, 1024)),
+    8192: tuple(range(16384, 61441, 4096)),
+    16384: tuple(range(32768, 122881, 8192)),
+}
+# The values PutRetentionPolicy accepts.
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 RDS_RESERVED_USERNAMES = ("rdsadmin", "rdsrepladmin", "postgres")
 
 
@@ -68,6 +112,23 @@ class DatabaseSettings:
 
 
 @dataclass(frozen=True)
+class SecretMapping:
+    env_name: str
+    secret: str  # "app" or "db"
+    key: str
+
+
+@dataclass(frozen=True)
+class ContainerSettings:
+    image: str
+    cpu: int
+    memory: int
+    port: int
+    log_retention_in_days: int
+    secrets: tuple[SecretMapping, ...]
+
+
+@dataclass(frozen=True)
 class Settings:
     project: str
     stack: str
@@ -83,6 +144,7 @@ class Settings:
     recovery_window_in_days: int
     protect: bool
     extra_tags: Mapping[str, str]
+    container: ContainerSettings
 
     @property
     def name_prefix(self) -> str:
@@ -219,6 +281,63 @@ def _database(reader: _Reader) -> DatabaseSettings:
     )
 
 
+def _container_secrets(reader: _Reader) -> tuple[SecretMapping, ...]:
+    mappings = [SecretMapping(*base) for base in BASE_CONTAINER_SECRETS]
+    accepted = (
+        '"ENV_VAR=app:<key>" or "ENV_VAR=db:<key>" with a new env var name '
+        "(letters, digits, underscores, not starting with a digit); app keys: "
+        + ", ".join(SECRET_KEYS["app"])
+        + "; db keys: "
+        + ", ".join(SECRET_KEYS["db"])
+    )
+    for entry in reader.value("container.secrets") or []:
+        env_name, _, reference = entry.partition("=") if isinstance(entry, str) else ("", "", "")
+        secret, _, key = reference.partition(":")
+        taken = {mapping.env_name for mapping in mappings}
+        if (
+            not ENV_NAME_PATTERN.match(env_name)
+            or env_name in taken
+            or key not in SECRET_KEYS.get(secret, ())
+        ):
+            reader.problem("container.secrets", entry, accepted)
+            continue
+        mappings.append(SecretMapping(env_name, secret, key))
+    return tuple(mappings)
+
+
+def _container(reader: _Reader) -> ContainerSettings:
+    image = reader.matching(
+        "container.image",
+        IMAGE_PATTERN,
+        "an image reference such as <account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>",
+    )
+    cpu = reader.value("container.cpu")
+    memory = reader.value("container.memory")
+    if cpu is not None and cpu not in FARGATE_MEMORY:
+        reader.problem("container.cpu", cpu, f"one of {', '.join(map(str, FARGATE_MEMORY))}")
+    elif cpu is not None and memory is not None and memory not in FARGATE_MEMORY[cpu]:
+        options = FARGATE_MEMORY[cpu]
+        reader.problem(
+            "container.memory",
+            memory,
+            f"a Fargate memory size for {cpu} CPU units: {options[0]}-{options[-1]} "
+            f"in steps of {options[1] - options[0]}",
+        )
+    retention = reader.value("logs.retentionInDays")
+    if retention is not None and retention not in LOG_RETENTION_DAYS:
+        reader.problem(
+            "logs.retentionInDays", retention, f"one of {', '.join(map(str, LOG_RETENTION_DAYS))}"
+        )
+    return ContainerSettings(
+        image=image,
+        cpu=cpu,
+        memory=memory,
+        port=reader.integer("container.port", 1, 65535),
+        log_retention_in_days=retention,
+        secrets=_container_secrets(reader),
+    )
+
+
 def _rotation_token(reader: _Reader, key: str) -> str:
     token = reader.value(key)
     if not token or len(token) > 128 or not token.isprintable():
@@ -280,6 +399,7 @@ def load_settings(
         recovery_window_in_days=window,
         protect=protect,
         extra_tags=_tags(reader),
+        container=_container(reader),
     )
     if reader.problems:
         raise ConfigError(project, reader.problems)

@@ -19,6 +19,8 @@ APP_SECRET_KEYS = (
 )
 # The shape AWS's RDS rotation functions read; keep it as it is.
 DB_CREDENTIAL_KEYS = ("username", "password", "engine", "host", "port", "dbname")
+# How config and container mappings name the two secrets, and the JSON keys each one holds.
+SECRET_KEYS = {"app": APP_SECRET_KEYS, "db": DB_CREDENTIAL_KEYS}
 
 
 def database_url(username: str, password: str, host: str, port: int, dbname: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -13,8 +14,22 @@ from components.credentials import (
     APP_SECRET_KEYS,
     DB_CREDENTIAL_KEYS,
     PASSWORD_SPECIAL_CHARACTERS,
+    SECRET_KEYS,
     database_url,
 )
+
+READ_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
+
+
+@dataclass(frozen=True)
+class ContainerSecret:
+    """One entry of an ECS container's `secrets`: an env var fed from one JSON key of a secret."""
+
+    name: str
+    value_from: pulumi.Output[str]
+
+    def definition(self) -> dict:
+        return {"name": self.name, "valueFrom": self.value_from}
 
 
 @dataclass(frozen=True)
@@ -162,6 +177,43 @@ class ApplicationSecrets(pulumi.ComponentResource):
             }
         )
 
+    def _by_alias(self, secret: str) -> aws.secretsmanager.Secret:
+        return {"app": self.app_secrets, "db": self.db_credentials}[secret]
+
+    def container_secret(self, env_name: str, secret: str, key: str) -> ContainerSecret:
+        """`valueFrom` = `<full secret ARN>:<json key>::` (the current version), as ECS expects."""
+        if key not in SECRET_KEYS.get(secret, ()):
+            raise ValueError(
+                f"{env_name}: secret {secret!r} has no JSON key {key!r}; "
+                f"it holds {', '.join(SECRET_KEYS.get(secret, ()))}"
+            )
+        arn = self._by_alias(secret).arn
+        return ContainerSecret(env_name, pulumi.Output.concat(arn, ":", key, "::"))
+
+    def read_policy(self) -> pulumi.Output[str]:
+        """IAM policy JSON that reads exactly these two secrets (full ARNs, no wildcard) and,
+        with the customer-managed key, decrypts through Secrets Manager only."""
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        key_arn = self.kms_key.arn if self.kms_key else None
+        return pulumi.Output.all(
+            self.app_secrets.arn, self.db_credentials.arn, key_arn, region
+        ).apply(lambda values: _read_policy_json(*values))
+
+    def grant_read(
+        self,
+        role: aws.iam.Role,
+        policy_name: str,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> aws.iam.RolePolicy:
+        """Lets `role` read both secrets: an inline policy `policy_name` on the role."""
+        return aws.iam.RolePolicy(
+            policy_name,
+            name=policy_name,
+            role=role.name,
+            policy=self.read_policy(),
+            opts=opts,
+        )
+
     def _secret(
         self,
         name: str,
@@ -186,3 +238,27 @@ class ApplicationSecrets(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         return secret
+
+
+def _read_policy_json(app_arn: str, db_arn: str, key_arn: str | None, region: str) -> str:
+    statements = [
+        {
+            "Sid": "ReadApplicationSecrets",
+            "Effect": "Allow",
+            "Action": list(READ_ACTIONS),
+            "Resource": [app_arn, db_arn],
+        }
+    ]
+    if key_arn:
+        statements.append(
+            {
+                "Sid": "DecryptThroughSecretsManager",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key_arn,
+                "Condition": {
+                    "StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}
+                },
+            }
+        )
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})

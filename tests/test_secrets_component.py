@@ -150,10 +150,18 @@ def test_every_taggable_resource_carries_the_stack_tags(production):
         assert resource["inputs"].get("tags") == expected, resource["name"]
 
 
-def test_every_child_has_the_component_as_parent(production):
-    (component,) = production.resources_of("programador-musical:secrets:ApplicationSecrets")
-    children = [r for r in production.resources if r is not component]
-    assert children and all(r["parent"] == component["name"] for r in children)
+def test_every_resource_lives_in_a_project_component(production):
+    components = {
+        r["name"]: r["type"]
+        for r in production.resources
+        if r["type"].startswith("programador-musical:")
+    }
+    assert set(components.values()) >= {"programador-musical:secrets:ApplicationSecrets"}
+    for resource in production.resources:
+        if resource["name"] not in components:
+            assert resource["parent"] in components, resource["name"]
+        else:
+            assert resource["parent"] is None
 
 
 def test_imported_jwt_key_replaces_the_generator():

@@ -6,7 +6,10 @@ import pytest
 
 from settings import ConfigError, config_schema, load_settings
 
-VALID = {"database.host": "db.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com"}
+VALID = {
+    "database.host": "db.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com",
+    "container.image": "registry.example.com/app:1.0",
+}
 
 
 def load(stack: str = "production", region: str | None = "us-east-1", **config: str):
@@ -83,6 +86,7 @@ def test_every_declared_key_is_read_and_nothing_undeclared():
         ({"kms__customerManagedKey": "1"}, "kms.customerManagedKey", "true or false"),
         ({"rotation__jwt": ""}, "rotation.jwt", "non-empty printable token"),
         ({"rotation__database": "x" * 129}, "rotation.database", "at most 128"),
+        ({"container__image": None}, "container.image", "an image reference"),
     ],
 )
 def test_bad_value_is_named_with_its_accepted_form(config, key, accepted):

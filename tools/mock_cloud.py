@@ -149,14 +149,14 @@ class MockCloud(Mocks):
                 state[key] = wrap_secret(state[key])
         return resource_id, state
 
-    def call(self, args: MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+    def call(self, args: MockCallArgs) -> dict:
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
                 "accountId": self.account,
                 "arn": f"arn:aws:iam::{self.account}:user/synth",
                 "userId": "AIDASYNTH",
                 "id": self.account,
-            }, None
+            }
         if args.token == "aws:index/getRegion:getRegion":
             return {
                 "name": self.region,
@@ -164,9 +164,9 @@ class MockCloud(Mocks):
                 "id": self.region,
                 "endpoint": f"ec2.{self.region}.amazonaws.com",
                 "description": self.region,
-            }, None
+            }
         if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, None
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         raise NotImplementedError(f"the synth mocks do not answer {args.token}")
 
 

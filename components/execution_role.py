@@ -1,0 +1,91 @@
+"""The ECS task execution role: pulls the image, writes logs, and reads exactly our secrets."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.secrets import ApplicationSecrets
+
+# AWS's managed policy for image pull and log delivery; kept instead of hand-written permissions.
+ECS_TASK_EXECUTION_POLICY_ARN = (
+    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+)
+
+
+@dataclass(frozen=True)
+class EcsExecutionRoleArgs:
+    name_prefix: str
+    # Secrets the role may read; each adds one inline policy through ApplicationSecrets.grant_read.
+    readable_secrets: Sequence[ApplicationSecrets] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def trust_policy(account_id: str, region: str) -> str:
+    """ecs-tasks.amazonaws.com only, with the confused-deputy conditions AWS recommends."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "EcsTasksOfThisAccount",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account_id},
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{region}:{account_id}:*"},
+                    },
+                }
+            ],
+        }
+    )
+
+
+class EcsExecutionRole(pulumi.ComponentResource):
+    role: aws.iam.Role
+    secret_policies: list[aws.iam.RolePolicy]
+
+    def __init__(
+        self,
+        name: str,
+        args: EcsExecutionRoleArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("programador-musical:ecs:ExecutionRole", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=invoke).account_id
+        region = aws.get_region_output(opts=invoke).region
+        role_name = f"{args.name_prefix}-ecs-execution-role"
+
+        self.role = aws.iam.Role(
+            role_name,
+            name=role_name,
+            description=f"ECS task execution role of {args.name_prefix}",
+            assume_role_policy=pulumi.Output.all(account_id, region).apply(
+                lambda values: trust_policy(*values)
+            ),
+            tags=dict(args.tags),
+            opts=child,
+        )
+        aws.iam.RolePolicyAttachment(
+            f"{role_name}-task-execution",
+            role=self.role.name,
+            policy_arn=ECS_TASK_EXECUTION_POLICY_ARN,
+            opts=child,
+        )
+        policy_name = f"{args.name_prefix}-ecs-execution-secrets"
+        self.secret_policies = [
+            secrets.grant_read(
+                self.role,
+                policy_name if index == 0 else f"{policy_name}-{index}",
+                opts=child,
+            )
+            for index, secrets in enumerate(args.readable_secrets)
+        ]
+        self.register_outputs({"roleArn": self.role.arn, "roleName": self.role.name})

@@ -1,0 +1,192 @@
+"""The task definition: Fargate settings, logs, and the container's secret mappings."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, secret_json, synth
+
+from settings import ConfigError
+from tools.synth import synthesize
+
+TASK = "aws:ecs/taskDefinition:TaskDefinition"
+FAMILY = "programador-musical-production-app"
+APP_ARN_PREFIX = "arn:aws:secretsmanager:us-east-1:123456789012:secret:programador-musical-production-app-secrets-"
+
+
+def _container(result) -> dict:
+    (container,) = json.loads(result.resource(TASK, FAMILY)["inputs"]["containerDefinitions"])
+    return container
+
+
+def test_fargate_task_with_configured_size_and_role(production):
+    inputs = production.resource(TASK, FAMILY)["inputs"]
+    assert inputs["family"] == FAMILY
+    assert inputs["requiresCompatibilities"] == ["FARGATE"]
+    assert inputs["networkMode"] == "awsvpc"
+    assert (inputs["cpu"], inputs["memory"]) == ("256", "512")
+    assert inputs["executionRoleArn"] == production.outputs["executionRoleArn"]
+    container = _container(production)
+    assert (
+        container["image"]
+        == "123456789012.dkr.ecr.us-east-1.amazonaws.com/programador-musical:latest"
+    )
+    assert container["portMappings"] == [{"containerPort": 8000, "protocol": "tcp"}]
+    assert production.outputs["taskDefinitionFamily"] == FAMILY
+    assert production.outputs["taskDefinitionArn"].endswith(f":task-definition/{FAMILY}:1")
+
+
+def test_logs_go_to_the_stack_log_group_with_retention(production):
+    (group,) = production.resources_of("aws:cloudwatch/logGroup:LogGroup")
+    assert group["inputs"]["name"] == "/ecs/programador-musical-production"
+    assert group["inputs"]["retentionInDays"] == 90
+    assert _container(production)["logConfiguration"] == {
+        "logDriver": "awslogs",
+        "options": {
+            "awslogs-group": "/ecs/programador-musical-production",
+            "awslogs-region": "us-east-1",
+            "awslogs-stream-prefix": "app",
+        },
+    }
+
+
+def test_container_secrets_map_env_vars_to_json_keys(production):
+    secrets = _container(production)["secrets"]
+    assert [s["name"] for s in secrets] == ["SECRET_KEY", "DATABASE_PASSWORD", "DATABASE_URL"]
+    app_arn = production.outputs["appSecretsArn"]
+    assert app_arn.startswith(APP_ARN_PREFIX)
+    assert {s["name"]: s["valueFrom"] for s in secrets} == {
+        "SECRET_KEY": f"{app_arn}:jwt_secret_key::",
+        "DATABASE_PASSWORD": f"{app_arn}:database_password::",
+        "DATABASE_URL": f"{app_arn}:database_url::",
+    }
+    assert production.outputs["containerSecrets"] == secrets
+
+
+def test_db_secret_mapping_points_at_db_credentials():
+    result = synth(container__secrets='["DB_USER=db:username"]')
+    secrets = {s["name"]: s["valueFrom"] for s in _container(result)["secrets"]}
+    assert secrets["DB_USER"] == f"{result.outputs['dbCredentialsArn']}:username::"
+
+
+def test_no_secret_value_in_the_environment(production_revealed):
+    container = _container(production_revealed)
+    environment = json.dumps(container["environment"])
+    assert container["environment"] == [{"name": "APP_ENV", "value": "production"}]
+    for name in (
+        "programador-musical-production-app-secrets",
+        "programador-musical-production-db-credentials",
+    ):
+        for key, value in secret_json(production_revealed, name).items():
+            if key in ("jwt_secret_key", "database_password", "password", "database_url"):
+                assert str(value) not in environment
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "DATABASE_URL=app:no_such_key",
+        "DB_PORT=db:database_port",
+        "X=vault:jwt_secret_key",
+        "1BAD=app:database_url",
+        "BAD-NAME=app:database_url",
+        "SECRET_KEY=app:database_url",
+        "NO_REFERENCE",
+    ],
+)
+def test_bad_secret_mapping_is_a_config_error_naming_it(entry):
+    with pytest.raises(ConfigError) as caught:
+        synthesize(overrides={"container.secrets": json.dumps([entry])})
+    (problem,) = caught.value.problems
+    assert problem.key == "container.secrets"
+    assert repr(entry) in str(problem)
+    assert "jwt_secret_key" in str(problem)  # lists the keys that exist
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key"),
+    [
+        ({"container.image": ""}, "container.image"),
+        ({"container.image": "has spaces:latest"}, "container.image"),
+        ({"container.cpu": "300"}, "container.cpu"),
+        ({"container.cpu": "256", "container.memory": "4096"}, "container.memory"),
+        ({"container.port": "0"}, "container.port"),
+        ({"logs.retentionInDays": "10"}, "logs.retentionInDays"),
+    ],
+)
+def test_bad_container_settings_are_config_errors(overrides, key):
+    with pytest.raises(ConfigError) as caught:
+        synthesize(overrides=overrides)
+    assert key in {problem.key for problem in caught.value.problems}
+
+
+def test_rotation_leaves_role_policy_and_task_definition_unchanged():
+    """They reference ARN + JSON key, never a value: rotating replaces nothing ECS-side."""
+    watched = (
+        "aws:iam/role:Role",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        TASK,
+        "aws:cloudwatch/logGroup:LogGroup",
+    )
+
+    def ecs_side(result):
+        return [r for r in result.resources if r["type"] in watched]
+
+    base = synth(show_secrets=True)
+    for rotated in (
+        synth(show_secrets=True, rotation__jwt="r2"),
+        synth(show_secrets=True, rotation__database="r2"),
+    ):
+        assert ecs_side(rotated) == ecs_side(base)
+        assert rotated.outputs["containerSecrets"] == base.outputs["containerSecrets"]
+        app = "programador-musical-production-app-secrets"
+        assert secret_json(rotated, app) != secret_json(base, app)  # the rotation did happen
+
+
+GRANT_PROGRAM = """
+import pulumi, pulumi_aws as aws
+from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
+secrets = ApplicationSecrets("s", ApplicationSecretsArgs(
+    name_prefix="demo-production", database_host="db.example.com", database_port=5432,
+    database_name="demo", database_username="demo", customer_managed_key=True))
+worker = aws.iam.Role("worker", name="demo-worker", assume_role_policy="{}")
+secrets.grant_read(worker, "demo-worker-secrets")
+"""
+
+
+def test_grant_read_is_a_one_liner_for_a_second_consumer():
+    result = _run_program(GRANT_PROGRAM)
+    policy = result.resource("aws:iam/rolePolicy:RolePolicy", "demo-worker-secrets")
+    assert policy["inputs"]["role"] == "demo-worker"
+    document = json.loads(policy["inputs"]["policy"])
+    read, decrypt = document["Statement"]
+    arns = [r["name"] for r in result.resources_of("aws:secretsmanager/secret:Secret")]
+    assert sorted(a.split(":secret:")[1].rsplit("-", 1)[0] for a in read["Resource"]) == sorted(
+        arns
+    )
+    assert (
+        decrypt["Condition"]["StringEquals"]["kms:ViaService"]
+        == "secretsmanager.eu-west-1.amazonaws.com"
+    )
+
+
+def test_container_secret_refuses_keys_the_secret_does_not_write():
+    program = GRANT_PROGRAM + "secrets.container_secret('X', 'app', 'password')\n"
+    with pytest.raises(ValueError, match="has no JSON key 'password'"):
+        _run_program(program)
+
+
+def _run_program(source: str):
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    sys.path.insert(0, str(ROOT))
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        (directory / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
+        (directory / "Pulumi.production.yaml").write_text("config:\n  aws:region: eu-west-1\n")
+        (directory / "__main__.py").write_text(source)
+        return synthesize("production", program_dir=directory)
