@@ -2,7 +2,9 @@
 
 import pulumi
 
+from components.audit_trail import AuditTrail, AuditTrailArgs
 from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
+from components.monitoring import SecretsMonitoring, SecretsMonitoringArgs
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
 from settings import settings_from_pulumi
@@ -60,7 +62,32 @@ task = ApplicationTaskDefinition(
     ),
 )
 
-# 4. The outputs other stacks consume (README, "Outputs").
+# 4. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
+#    AWS/Usage call counts, and EventBridge rotation events, all notifying one SNS topic.
+trail_log_group = settings.monitoring.cloudtrail_log_group
+if settings.monitoring.create_trail:
+    trail = AuditTrail(
+        "audit-trail",
+        AuditTrailArgs(
+            name_prefix=settings.name_prefix,
+            log_retention_in_days=settings.container.log_retention_in_days,
+            tags=settings.tags,
+        ),
+    )
+    trail_log_group = trail.log_group.name
+monitoring = SecretsMonitoring(
+    "secrets-monitoring",
+    SecretsMonitoringArgs(
+        name_prefix=settings.name_prefix,
+        secrets=secrets,
+        alarm_emails=settings.monitoring.alarm_emails,
+        retrieval_threshold=settings.monitoring.retrieval_threshold,
+        cloudtrail_log_group_name=trail_log_group,
+        tags=settings.tags,
+    ),
+)
+
+# 5. The outputs other stacks consume (README, "Outputs").
 pulumi.export("appSecretsArn", secrets.app_secrets.arn)
 pulumi.export("appSecretsName", secrets.app_secrets.name)
 pulumi.export("dbCredentialsArn", secrets.db_credentials.arn)
@@ -72,3 +99,6 @@ pulumi.export("executionRoleName", execution_role.role.name)
 pulumi.export("taskDefinitionArn", task.task_definition.arn)
 pulumi.export("taskDefinitionFamily", task.task_definition.family)
 pulumi.export("containerSecrets", [secret.definition() for secret in container_secrets])
+pulumi.export("alarmTopicArn", monitoring.topic.arn)
+pulumi.export("alarmNames", [alarm.name for alarm in monitoring.alarms])
+pulumi.export("dashboardName", monitoring.dashboard.dashboard_name)

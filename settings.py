@@ -31,6 +31,9 @@ HOSTNAME_PATTERN = re.compile(rf"^{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*$")
 TAG_CHARACTERS = re.compile(r"^[\w\s.:/=+\-@]*$")
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 POSTGRES_ENGINES = ("postgres", "aurora-postgresql")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+# CloudWatch Logs LogGroupName (botocore logs model: 1-512, [\.\-_/#A-Za-z0-9]+).
+LOG_GROUP_PATTERN = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 IMAGE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}$")
 # The operations guide's mappings; config may add more, never replace these.
@@ -129,6 +132,14 @@ class ContainerSettings:
 
 
 @dataclass(frozen=True)
+class MonitoringSettings:
+    alarm_emails: tuple[str, ...]
+    retrieval_threshold: int
+    cloudtrail_log_group: str | None
+    create_trail: bool
+
+
+@dataclass(frozen=True)
 class Settings:
     project: str
     stack: str
@@ -145,6 +156,7 @@ class Settings:
     protect: bool
     extra_tags: Mapping[str, str]
     container: ContainerSettings
+    monitoring: MonitoringSettings
 
     @property
     def name_prefix(self) -> str:
@@ -338,6 +350,33 @@ def _container(reader: _Reader) -> ContainerSettings:
     )
 
 
+def _monitoring(reader: _Reader) -> MonitoringSettings:
+    emails = reader.value("monitoring.alarmEmails") or []
+    for email in emails:
+        if not isinstance(email, str) or not EMAIL_PATTERN.match(email):
+            reader.problem("monitoring.alarmEmails", email, "a list of email addresses")
+    log_group = reader.value("monitoring.cloudTrailLogGroup")
+    create_trail = reader.value("monitoring.createTrail")
+    if log_group is not None and not LOG_GROUP_PATTERN.match(log_group):
+        reader.problem(
+            "monitoring.cloudTrailLogGroup",
+            log_group,
+            "a log group name: 1-512 of letters, digits and _-/.#",
+        )
+    elif log_group is not None and create_trail:
+        reader.problem(
+            "monitoring.cloudTrailLogGroup",
+            log_group,
+            "either an existing trail log group or monitoring.createTrail=true, not both",
+        )
+    return MonitoringSettings(
+        alarm_emails=tuple(e for e in emails if isinstance(e, str)),
+        retrieval_threshold=reader.integer("monitoring.retrievalThreshold", 1, 1_000_000),
+        cloudtrail_log_group=log_group,
+        create_trail=create_trail,
+    )
+
+
 def _rotation_token(reader: _Reader, key: str) -> str:
     token = reader.value(key)
     if not token or len(token) > 128 or not token.isprintable():
@@ -400,6 +439,7 @@ def load_settings(
         protect=protect,
         extra_tags=_tags(reader),
         container=_container(reader),
+        monitoring=_monitoring(reader),
     )
     if reader.problems:
         raise ConfigError(project, reader.problems)

@@ -73,8 +73,10 @@ def test_managed_task_execution_policy_is_attached(production):
 
 
 def test_secrets_policy_names_exactly_the_two_full_arns(production):
-    (policy,) = production.resources_of(POLICY)
-    assert policy["name"] == POLICY_NAME and policy["inputs"]["role"] == ROLE_NAME
+    policy = production.resource(POLICY, POLICY_NAME)
+    assert policy["inputs"]["role"] == ROLE_NAME
+    attached = [p for p in production.resources_of(POLICY) if p["inputs"]["role"] == ROLE_NAME]
+    assert attached == [policy]
     statements = json.loads(_policy(production))["Statement"]
     read = next(s for s in statements if s["Sid"] == "ReadApplicationSecrets")
     assert read["Action"] == list(READS)

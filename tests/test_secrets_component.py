@@ -92,7 +92,7 @@ def test_jwt_key_is_32_random_bytes_in_base64(production, production_revealed):
 
 
 def test_customer_managed_key_encrypts_both_secrets_when_on(production):
-    (key,) = production.resources_of("aws:kms/key:Key")
+    key = production.resource("aws:kms/key:Key", "programador-musical-production-secrets")
     assert key["inputs"]["enableKeyRotation"] is True
     assert key["protect"] is True
     (alias,) = production.resources_of("aws:kms/alias:Alias")
@@ -105,7 +105,9 @@ def test_customer_managed_key_encrypts_both_secrets_when_on(production):
 
 def test_aws_managed_key_by_default():
     result = synth(kms__customerManagedKey="false")
-    assert result.resources_of("aws:kms/key:Key") == []
+    keys = [k["name"] for k in result.resources_of("aws:kms/key:Key")]
+    assert "programador-musical-production-secrets" not in keys
+    assert result.resources_of("aws:kms/alias:Alias") == []
     assert result.outputs["kmsKeyArn"] is None
     for name in (APP, DB):
         assert "kmsKeyId" not in result.resource(SECRET, name)["inputs"]
@@ -124,7 +126,9 @@ def test_throwaway_stack_may_turn_protection_off_and_delete_immediately():
         secret = result.resource(SECRET, name)
         assert secret["protect"] is False
         assert secret["inputs"]["recoveryWindowInDays"] == 0
-    assert all(not key["protect"] for key in result.resources_of("aws:kms/key:Key"))
+    assert not result.resource("aws:kms/key:Key", "programador-musical-production-secrets")[
+        "protect"
+    ]
 
 
 def _is_taggable(type_token: str) -> bool:

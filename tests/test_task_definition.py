@@ -38,7 +38,9 @@ def test_fargate_task_with_configured_size_and_role(production):
 
 
 def test_logs_go_to_the_stack_log_group_with_retention(production):
-    (group,) = production.resources_of("aws:cloudwatch/logGroup:LogGroup")
+    group = production.resource(
+        "aws:cloudwatch/logGroup:LogGroup", "programador-musical-production-app-logs"
+    )
     assert group["inputs"]["name"] == "/ecs/programador-musical-production"
     assert group["inputs"]["retentionInDays"] == 90
     assert _container(production)["logConfiguration"] == {

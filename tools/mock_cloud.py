@@ -137,6 +137,20 @@ class MockCloud(Mocks):
         if typ == "random:index/randomBytes:RandomBytes":
             data = _seed(name, inputs).randbytes(int(inputs["length"]))
             return "none", {"base64": base64.b64encode(data).decode(), "hex": data.hex()}
+        if typ == "aws:s3/bucket:Bucket":
+            bucket = inputs["bucket"]
+            return bucket, {"arn": f"arn:aws:s3:::{bucket}", "bucket": bucket}
+        if typ == "aws:cloudtrail/trail:Trail":
+            return physical, {"arn": self._arn("cloudtrail", f"trail/{physical}")}
+        if typ == "aws:cloudwatch/eventRule:EventRule":
+            return physical, {"arn": self._arn("events", f"rule/{physical}")}
+        if typ == "aws:cloudwatch/dashboard:Dashboard":
+            dashboard = inputs["dashboardName"]
+            return dashboard, {
+                "dashboardArn": f"arn:aws:cloudwatch::{self.account}:dashboard/{dashboard}"
+            }
+        if typ == "aws:sns/topicSubscription:TopicSubscription":
+            return f"{inputs['topic']}:{_uuid(name)}", {"arn": f"{inputs['topic']}:{_uuid(name)}"}
         service = typ.split(":")[1].split("/")[0]
         return f"{physical}-id", {"arn": self._arn(service, physical)}
 

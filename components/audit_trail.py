@@ -1,0 +1,182 @@
+"""A dedicated CloudTrail trail that delivers management events to CloudWatch Logs.
+
+Only for accounts without one: the metric filters of the monitoring component read its log
+group. Management events of the first trail in an account are free; CloudWatch Logs charges
+for what is ingested.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+
+@dataclass(frozen=True)
+class AuditTrailArgs:
+    name_prefix: str
+    log_retention_in_days: int = 90
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def _bucket_policy(bucket: str, account: str, trail_arn: str) -> str:
+    from_trail = {"StringEquals": {"aws:SourceArn": trail_arn}}
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "CloudTrailAclCheck",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "s3:GetBucketAcl",
+                    "Resource": f"arn:aws:s3:::{bucket}",
+                    "Condition": from_trail,
+                },
+                {
+                    "Sid": "CloudTrailWrite",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "s3:PutObject",
+                    "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*",
+                    "Condition": {
+                        "StringEquals": {
+                            "s3:x-amz-acl": "bucket-owner-full-control",
+                            "aws:SourceArn": trail_arn,
+                        }
+                    },
+                },
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+            ],
+        }
+    )
+
+
+def _delivery_trust(account: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                }
+            ],
+        }
+    )
+
+
+def _delivery_policy(log_group_arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                    "Resource": f"{log_group_arn}:log-stream:*",
+                }
+            ],
+        }
+    )
+
+
+class AuditTrail(pulumi.ComponentResource):
+    log_group: aws.cloudwatch.LogGroup
+    trail: aws.cloudtrail.Trail
+
+    def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("programador-musical:monitoring:AuditTrail", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        account = aws.get_caller_identity_output(opts=invoke).account_id
+        region = aws.get_region_output(opts=invoke).region
+        prefix = args.name_prefix
+        tags = dict(args.tags)
+        trail_name = f"{prefix}-secrets-trail"
+        trail_arn = pulumi.Output.concat(
+            "arn:aws:cloudtrail:", region, ":", account, ":trail/", trail_name
+        )
+
+        bucket = aws.s3.Bucket(
+            f"{prefix}-trail",
+            bucket=pulumi.Output.concat(prefix, "-trail-", account),
+            tags=tags,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{prefix}-trail",
+            bucket=bucket.id,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=child,
+        )
+        aws.s3.BucketPublicAccessBlock(
+            f"{prefix}-trail",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{prefix}-trail",
+            bucket=bucket.id,
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            opts=child,
+        )
+        bucket_policy = aws.s3.BucketPolicy(
+            f"{prefix}-trail",
+            bucket=bucket.id,
+            policy=pulumi.Output.all(bucket.bucket, account, trail_arn).apply(
+                lambda values: _bucket_policy(*values)
+            ),
+            opts=child,
+        )
+        self.log_group = aws.cloudwatch.LogGroup(
+            f"{prefix}-trail",
+            name=f"/aws/cloudtrail/{prefix}-secrets",
+            retention_in_days=args.log_retention_in_days,
+            tags=tags,
+            opts=child,
+        )
+        delivery_role = aws.iam.Role(
+            f"{prefix}-cloudtrail-logs",
+            name=f"{prefix}-cloudtrail-logs",
+            assume_role_policy=account.apply(_delivery_trust),
+            tags=tags,
+            opts=child,
+        )
+        delivery_policy = aws.iam.RolePolicy(
+            f"{prefix}-cloudtrail-logs",
+            name=f"{prefix}-cloudtrail-logs",
+            role=delivery_role.name,
+            policy=self.log_group.arn.apply(_delivery_policy),
+            opts=child,
+        )
+        self.trail = aws.cloudtrail.Trail(
+            trail_name,
+            name=trail_name,
+            s3_bucket_name=bucket.bucket,
+            cloud_watch_logs_group_arn=pulumi.Output.concat(self.log_group.arn, ":*"),
+            cloud_watch_logs_role_arn=delivery_role.arn,
+            include_global_service_events=True,
+            is_multi_region_trail=False,
+            enable_log_file_validation=True,
+            event_selectors=[{"read_write_type": "All", "include_management_events": True}],
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[bucket_policy, delivery_policy]),
+        )
+        self.register_outputs({"logGroupName": self.log_group.name, "trailArn": self.trail.arn})

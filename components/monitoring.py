@@ -1,0 +1,383 @@
+"""Alarms on signals AWS really emits, an encrypted SNS topic they notify, and a dashboard."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components import signals
+from components.secrets import ApplicationSecrets
+
+METRIC_NAMESPACE = "ProgramadorMusical/Secrets"
+RUNBOOK = "README.md, section Monitoring"
+PERIOD_SECONDS = 300
+
+# API call counts per account, published every minute by CloudWatch usage metrics:
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Usage-Metrics.html
+# Secrets Manager's values (Service "Secrets Manager", Type "API", Class "None", Resource = the
+# API name) are listed in https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-cloudwatch.html
+RETRIEVAL_DIMENSIONS = {
+    "Service": "Secrets Manager",
+    "Type": "API",
+    "Resource": "GetSecretValue",
+    "Class": "None",
+}
+
+
+@dataclass(frozen=True)
+class SecretsMonitoringArgs:
+    name_prefix: str
+    secrets: ApplicationSecrets
+    alarm_emails: Sequence[str] = ()
+    retrieval_threshold: int = 10
+    # A log group that receives CloudTrail management events; None leaves out the
+    # CloudTrail-based alarms (the program warns).
+    cloudtrail_log_group_name: pulumi.Input[str] | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _LogSignal:
+    signal: str
+    metric: str
+    pattern: pulumi.Output[str]
+    alarm: bool
+    description: str
+
+
+def _topic_key_policy(account: str) -> str:
+    # CloudWatch and EventBridge cannot publish to a topic encrypted with the AWS-managed
+    # aws/sns key; they need these grants on a key of ours.
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountAdministers",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "AlarmPublishers",
+                    "Effect": "Allow",
+                    "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                },
+            ],
+        }
+    )
+
+
+def _topic_policy(topic_arn: str, account: str, rule_arn: str, alarm_arns: list[str]) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "StackAlarmsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": alarm_arns}},
+                },
+                {
+                    "Sid": "RotationRulePublishes",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+                },
+                {
+                    "Sid": "AccountManages",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": [
+                        "sns:GetTopicAttributes",
+                        "sns:SetTopicAttributes",
+                        "sns:Subscribe",
+                        "sns:ListSubscriptionsByTopic",
+                    ],
+                    "Resource": topic_arn,
+                },
+            ],
+        }
+    )
+
+
+class SecretsMonitoring(pulumi.ComponentResource):
+    topic: aws.sns.Topic
+    alarms: list[aws.cloudwatch.MetricAlarm]
+    dashboard: aws.cloudwatch.Dashboard
+
+    def __init__(
+        self,
+        name: str,
+        args: SecretsMonitoringArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("programador-musical:monitoring:SecretsMonitoring", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        account = aws.get_caller_identity_output(opts=invoke).account_id
+        region = aws.get_region_output(opts=invoke).region
+        prefix = args.name_prefix
+        tags = dict(args.tags)
+        secrets = args.secrets
+        names = [f"{prefix}-app-secrets", f"{prefix}-db-credentials"]
+        arns = pulumi.Output.all(secrets.app_secrets.arn, secrets.db_credentials.arn)
+
+        topic_key = aws.kms.Key(
+            f"{prefix}-secrets-alarms",
+            description=f"Encrypts the {prefix} secrets alarm topic",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=account.apply(_topic_key_policy),
+            tags=tags,
+            opts=child,
+        )
+        self.topic = aws.sns.Topic(
+            f"{prefix}-secrets-alarms",
+            name=f"{prefix}-secrets-alarms",
+            kms_master_key_id=topic_key.arn,
+            tags=tags,
+            opts=child,
+        )
+        for index, email in enumerate(args.alarm_emails):
+            aws.sns.TopicSubscription(
+                f"{prefix}-secrets-alarms-email-{index}",
+                topic=self.topic.arn,
+                protocol="email",
+                endpoint=email,
+                opts=child,
+            )
+
+        self.alarms = [
+            self._alarm(
+                prefix,
+                "retrieval-volume",
+                namespace="AWS/Usage",
+                metric="CallCount",
+                dimensions=RETRIEVAL_DIMENSIONS,
+                threshold=args.retrieval_threshold,
+                comparison="GreaterThanThreshold",
+                description=(
+                    f"More than {args.retrieval_threshold} GetSecretValue calls in 5 minutes in "
+                    "this account and region. Check first: ECS tasks crash-looping (each start "
+                    "reads the secrets), a new client without caching, CloudTrail for who calls. "
+                    f"Runbook: {RUNBOOK}."
+                ),
+                tags=tags,
+            )
+        ]
+
+        log_signals = [
+            _LogSignal(
+                "unauthorized-access",
+                "UnauthorizedAccess",
+                arns.apply(lambda a: signals.unauthorized_access_pattern(names, a)),
+                True,
+                "An access-denied call named one of this stack's secrets. Check first: the "
+                "CloudTrail event's userIdentity, whether a role lost its grant, whether someone "
+                f"is probing. Runbook: {RUNBOOK}.",
+            ),
+            _LogSignal(
+                "failed-retrievals",
+                "FailedRetrievals",
+                arns.apply(lambda a: signals.failed_retrievals_pattern(names, a)),
+                True,
+                "GetSecretValue on one of this stack's secrets failed. Check first: the errorCode "
+                "in CloudTrail, whether the secret is scheduled for deletion, KMS key state. "
+                f"Runbook: {RUNBOOK}.",
+            ),
+            _LogSignal(
+                "rotation-failed",
+                "RotationFailed",
+                arns.apply(lambda a: signals.rotation_event_pattern("RotationFailed", a)),
+                True,
+                "Secrets Manager reported a failed rotation of one of this stack's secrets. Check "
+                "first: the rotation function's logs, AWSPENDING left on a version, network "
+                f"access from the function to RDS. Runbook: {RUNBOOK}.",
+            ),
+            _LogSignal(
+                "rotation-succeeded",
+                "RotationSucceeded",
+                arns.apply(lambda a: signals.rotation_event_pattern("RotationSucceeded", a)),
+                False,
+                "",
+            ),
+        ]
+        if args.cloudtrail_log_group_name is None:
+            pulumi.log.warn(
+                f"{prefix}: no CloudTrail log group (set monitoring.cloudTrailLogGroup or "
+                "monitoring.createTrail): the unauthorized-access, failed-retrievals and "
+                "rotation-failed alarms are left out; only retrieval volume and the EventBridge "
+                "rotation-failure notification remain",
+                resource=self,
+            )
+            log_signals = []
+        for log_signal in log_signals:
+            aws.cloudwatch.LogMetricFilter(
+                f"{prefix}-secrets-{log_signal.signal}",
+                name=f"{prefix}-secrets-{log_signal.signal}",
+                log_group_name=args.cloudtrail_log_group_name,
+                pattern=log_signal.pattern,
+                metric_transformation={
+                    "name": f"{prefix}/{log_signal.metric}",
+                    "namespace": METRIC_NAMESPACE,
+                    "value": "1",
+                },
+                opts=child,
+            )
+            if log_signal.alarm:
+                self.alarms.append(
+                    self._alarm(
+                        prefix,
+                        log_signal.signal,
+                        namespace=METRIC_NAMESPACE,
+                        metric=f"{prefix}/{log_signal.metric}",
+                        dimensions=None,
+                        threshold=1,
+                        comparison="GreaterThanOrEqualToThreshold",
+                        description=log_signal.description,
+                        tags=tags,
+                    )
+                )
+
+        rotation_rule = aws.cloudwatch.EventRule(
+            f"{prefix}-secrets-rotation-failed",
+            name=f"{prefix}-secrets-rotation-failed",
+            description="Rotation failures of this stack's secrets, straight to the alarm topic",
+            event_pattern=arns.apply(signals.rotation_failed_event_rule),
+            tags=tags,
+            opts=child,
+        )
+        aws.cloudwatch.EventTarget(
+            f"{prefix}-secrets-rotation-failed",
+            rule=rotation_rule.name,
+            arn=self.topic.arn,
+            opts=child,
+        )
+        aws.sns.TopicPolicy(
+            f"{prefix}-secrets-alarms",
+            arn=self.topic.arn,
+            policy=pulumi.Output.all(
+                self.topic.arn, account, rotation_rule.arn, *[alarm.arn for alarm in self.alarms]
+            ).apply(lambda v: _topic_policy(v[0], v[1], v[2], list(v[3:]))),
+            opts=child,
+        )
+
+        self.dashboard = aws.cloudwatch.Dashboard(
+            f"{prefix}-secrets",
+            dashboard_name=f"{prefix}-secrets",
+            dashboard_body=pulumi.Output.all(region, *[a.arn for a in self.alarms]).apply(
+                lambda v: _dashboard(prefix, v[0], list(v[1:]), bool(log_signals))
+            ),
+            opts=child,
+        )
+        self.register_outputs(
+            {
+                "topicArn": self.topic.arn,
+                "alarmNames": [alarm.name for alarm in self.alarms],
+                "dashboardName": self.dashboard.dashboard_name,
+            }
+        )
+
+    def _alarm(
+        self,
+        prefix: str,
+        signal: str,
+        *,
+        namespace: str,
+        metric: str,
+        dimensions: Mapping[str, str] | None,
+        threshold: float,
+        comparison: str,
+        description: str,
+        tags: Mapping[str, str],
+    ) -> aws.cloudwatch.MetricAlarm:
+        return aws.cloudwatch.MetricAlarm(
+            f"{prefix}-secrets-{signal}",
+            name=f"{prefix}-secrets-{signal}",
+            alarm_description=description,
+            namespace=namespace,
+            metric_name=metric,
+            dimensions=dict(dimensions) if dimensions else None,
+            statistic="Sum",
+            period=PERIOD_SECONDS,
+            evaluation_periods=1,
+            threshold=threshold,
+            comparison_operator=comparison,
+            # No data means no calls or no matching events: that is the healthy state.
+            treat_missing_data="notBreaching",
+            alarm_actions=[self.topic.arn],
+            ok_actions=[self.topic.arn],
+            tags=dict(tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+
+def _dashboard(prefix: str, region: str, alarm_arns: list[str], with_trail: bool) -> str:
+    def metric_widget(title: str, metrics: list, y: int) -> dict:
+        return {
+            "type": "metric",
+            "x": 0,
+            "y": y,
+            "width": 24,
+            "height": 6,
+            "properties": {
+                "title": title,
+                "region": region,
+                "stat": "Sum",
+                "period": PERIOD_SECONDS,
+                "view": "timeSeries",
+                "metrics": metrics,
+            },
+        }
+
+    widgets = [
+        {
+            "type": "alarm",
+            "x": 0,
+            "y": 0,
+            "width": 24,
+            "height": 3,
+            "properties": {"title": f"{prefix} secrets alarms", "alarms": alarm_arns},
+        },
+        metric_widget(
+            "GetSecretValue calls (account, region)",
+            [["AWS/Usage", "CallCount", *[x for kv in RETRIEVAL_DIMENSIONS.items() for x in kv]]],
+            3,
+        ),
+    ]
+    if with_trail:
+        widgets.append(
+            metric_widget(
+                "Access problems (this stack's secrets)",
+                [
+                    [METRIC_NAMESPACE, f"{prefix}/UnauthorizedAccess"],
+                    [METRIC_NAMESPACE, f"{prefix}/FailedRetrievals"],
+                ],
+                9,
+            )
+        )
+        widgets.append(
+            metric_widget(
+                "Rotations",
+                [
+                    [METRIC_NAMESPACE, f"{prefix}/RotationSucceeded"],
+                    [METRIC_NAMESPACE, f"{prefix}/RotationFailed"],
+                ],
+                15,
+            )
+        )
+    return json.dumps({"widgets": widgets})
