@@ -9,6 +9,7 @@ synth and the tests always see the same stack.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import runpy
@@ -302,4 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # A one-shot process: cyclic GC passes while pulumi_aws builds its thousands of generated
+    # classes, and again at interpreter teardown, are pure overhead (a third of the wall time,
+    # see bench/synth.py). Nothing here lives long enough to need them.
+    gc.disable()
+    exit_code = main()
+    gc.freeze()
+    sys.exit(exit_code)
