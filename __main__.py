@@ -1,12 +1,11 @@
 """Programador Musical secrets stack, read top to bottom like a table of contents."""
 
-import pulumi
-
 from components.audit_trail import AuditTrail, AuditTrailArgs
 from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
 from components.monitoring import SecretsMonitoring, SecretsMonitoringArgs
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
+from outputs_contract import export_outputs
 from settings import settings_from_pulumi
 
 settings = settings_from_pulumi()
@@ -87,18 +86,24 @@ monitoring = SecretsMonitoring(
     ),
 )
 
-# 5. The outputs other stacks consume (README, "Outputs").
-pulumi.export("appSecretsArn", secrets.app_secrets.arn)
-pulumi.export("appSecretsName", secrets.app_secrets.name)
-pulumi.export("dbCredentialsArn", secrets.db_credentials.arn)
-pulumi.export("dbCredentialsName", secrets.db_credentials.name)
-pulumi.export("kmsKeyArn", secrets.kms_key.arn if secrets.kms_key else None)
-pulumi.export("databasePassword", secrets.database_password)
-pulumi.export("executionRoleArn", execution_role.role.arn)
-pulumi.export("executionRoleName", execution_role.role.name)
-pulumi.export("taskDefinitionArn", task.task_definition.arn)
-pulumi.export("taskDefinitionFamily", task.task_definition.family)
-pulumi.export("containerSecrets", [secret.definition() for secret in container_secrets])
-pulumi.export("alarmTopicArn", monitoring.topic.arn)
-pulumi.export("alarmNames", [alarm.name for alarm in monitoring.alarms])
-pulumi.export("dashboardName", monitoring.dashboard.dashboard_name)
+# 5. The outputs other stacks consume (outputs_contract.py; README, "Outputs").
+export_outputs(
+    {
+        "appSecretsArn": secrets.app_secrets.arn,
+        "appSecretsName": secrets.app_secrets.name,
+        "dbCredentialsArn": secrets.db_credentials.arn,
+        "dbCredentialsName": secrets.db_credentials.name,
+        "kmsKeyArn": secrets.kms_key.arn if secrets.kms_key else None,
+        "databasePassword": secrets.database_password,
+        "databaseUsername": settings.database.username,
+        "databaseName": settings.database.name,
+        "executionRoleArn": execution_role.role.arn,
+        "executionRoleName": execution_role.role.name,
+        "taskDefinitionArn": task.task_definition.arn,
+        "taskDefinitionFamily": task.task_definition.family,
+        "containerSecrets": [secret.definition() for secret in container_secrets],
+        "alarmTopicArn": monitoring.topic.arn,
+        "alarmNames": [alarm.name for alarm in monitoring.alarms],
+        "dashboardName": monitoring.dashboard.dashboard_name,
+    }
+)

@@ -84,6 +84,8 @@ class MockCloud(Mocks):
     account: str = MOCK_ACCOUNT
     # additionalSecretOutputs of the registration under way, set by RecordingMonitor.
     pending_secret_outputs: list[str] = field(default_factory=list)
+    # "<org>/<project>/<stack>" -> (outputs, names of the secret ones), answered to StackReference.
+    stack_references: dict[str, tuple[dict, set[str]]] = field(default_factory=dict)
 
     def _arn(self, service: str, resource: str, regional: bool = True) -> str:
         region = self.region if regional else ""
@@ -137,6 +139,17 @@ class MockCloud(Mocks):
         if typ == "random:index/randomBytes:RandomBytes":
             data = _seed(name, inputs).randbytes(int(inputs["length"]))
             return "none", {"base64": base64.b64encode(data).decode(), "hex": data.hex()}
+        if typ == "pulumi:pulumi:StackReference":
+            return physical, self._stack_reference(inputs["name"])
+        if typ == "aws:rds/instance:Instance":
+            address = f"{inputs['identifier']}.c8x2kd1qpt0z.{self.region}.rds.amazonaws.com"
+            port = inputs.get("port", 5432)
+            return inputs["identifier"], {
+                "arn": self._arn("rds", f"db:{inputs['identifier']}"),
+                "address": address,
+                "port": port,
+                "endpoint": f"{address}:{port}",
+            }
         if typ == "aws:s3/bucket:Bucket":
             bucket = inputs["bucket"]
             return bucket, {"arn": f"arn:aws:s3:::{bucket}", "bucket": bucket}
@@ -153,6 +166,17 @@ class MockCloud(Mocks):
             return f"{inputs['topic']}:{_uuid(name)}", {"arn": f"{inputs['topic']}:{_uuid(name)}"}
         service = typ.split(":")[1].split("/")[0]
         return f"{physical}-id", {"arn": self._arn(service, physical)}
+
+    def _stack_reference(self, stack_name: str) -> dict:
+        if stack_name not in self.stack_references:
+            raise KeyError(f"no stack {stack_name} is known to the synth mocks")
+        outputs, secret_names = self.stack_references[stack_name]
+        return {
+            "name": stack_name,
+            # As the engine hands them over: secret outputs wrapped as secrets.
+            "outputs": {k: wrap_secret(v) if k in secret_names else v for k, v in outputs.items()},
+            "secretOutputNames": sorted(secret_names),
+        }
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         inputs = _unwrap(args.inputs)

@@ -148,9 +148,13 @@ def synthesize(
     program_dir: Path = ROOT,
     show_secrets: bool = False,
     mocks: Any = None,
+    stack_references: dict[str, SynthResult] | None = None,
 ) -> SynthResult:
     """Runs `<program_dir>/__main__.py` under mocks; raises what the program raises
-    (e.g. settings.ConfigError) after the runtime has shut down cleanly."""
+    (e.g. settings.ConfigError) after the runtime has shut down cleanly.
+
+    `stack_references` answers `pulumi.StackReference("<org>/<project>/<stack>")` with the
+    outputs of another synth (made with show_secrets=True, so the values are real)."""
     import pulumi
     from pulumi.runtime import settings as runtime_settings
     from pulumi.runtime.stack import run_pulumi_func
@@ -160,12 +164,17 @@ def synthesize(
 
     config = load_stack_config(stack, overrides, program_dir)
     cloud = mocks or MockCloud(region=config.region or "us-east-1")
+    for name, referenced in (stack_references or {}).items():
+        cloud.stack_references[name] = (referenced.outputs, referenced.secret_outputs)
     monitor = RecordingMonitor(cloud)
     logger = logging.getLogger(f"synth.{config.project}.{stack}")
     logger.propagate = False
     logger.handlers = [collector := _Collect()]
 
     runtime_settings.ROOT.set(None)
+    # Output tasks of an earlier synth in this process that failed are still queued here; they
+    # would fail this run too.
+    runtime_settings.SETTINGS.outputs.clear()
     pulumi.runtime.set_mocks(
         cloud, config.project, stack, preview=False, logger=logger, monitor=monitor
     )
@@ -284,6 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from settings import ConfigError
+
+    # A failing program leaves sibling futures whose errors asyncio would log at exit; the one
+    # line printed below already says what failed.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
     try:
         result = synthesize(

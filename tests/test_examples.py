@@ -1,0 +1,88 @@
+"""Consumers, tested from their side: the example stacks read this stack's real synthesized
+outputs through StackReference, so a renamed or de-secreted output breaks them here."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, synth
+
+from tools.synth import synthesize
+
+REFERENCE = "programador-musical/programador-musical/production"
+
+
+@pytest.fixture(scope="module")
+def secrets_stack():
+    return synth(show_secrets=True)
+
+
+def consumer(example: str, secrets_stack, show_secrets: bool = False):
+    return synthesize(
+        "production",
+        program_dir=ROOT / "examples" / example,
+        show_secrets=show_secrets,
+        stack_references={REFERENCE: secrets_stack},
+    )
+
+
+def test_database_uses_the_generated_password_as_master_password(secrets_stack):
+    result = consumer("database", secrets_stack, show_secrets=True)
+    (instance,) = result.resources_of("aws:rds/instance:Instance")
+    inputs = instance["inputs"]
+    assert instance["name"] == inputs["identifier"] == "programador-musical-production-db"
+    assert inputs["password"] == secrets_stack.outputs["databasePassword"]
+    assert inputs["username"] == "programador_user" and inputs["dbName"] == "programador_musical"
+    assert inputs["engine"] == "postgres"
+    assert inputs["storageEncrypted"] is True
+    assert inputs["deletionProtection"] is True
+    assert inputs["publiclyAccessible"] is False
+    assert inputs["tags"]["CredentialsSecret"] == secrets_stack.outputs["dbCredentialsArn"]
+    assert result.outputs["credentialsSecretArn"] == secrets_stack.outputs["dbCredentialsArn"]
+    assert result.outputs["address"].startswith("programador-musical-production-db.")
+
+
+def test_password_stays_secret_end_to_end(secrets_stack):
+    result = consumer("database", secrets_stack)
+    (instance,) = result.resources_of("aws:rds/instance:Instance")
+    assert instance["inputs"]["password"] == "[secret]"
+    password = secrets_stack.outputs["databasePassword"]
+    assert password not in json.dumps(result.document())
+    assert "databasePassword" in secrets_stack.secret_outputs
+
+
+def test_service_reuses_container_secrets_and_execution_role(secrets_stack):
+    result = consumer("service", secrets_stack)
+    (task,) = result.resources_of("aws:ecs/taskDefinition:TaskDefinition")
+    assert task["inputs"]["family"] == "programador-musical-production-worker"
+    assert task["inputs"]["executionRoleArn"] == secrets_stack.outputs["executionRoleArn"]
+    (container,) = json.loads(task["inputs"]["containerDefinitions"])
+    assert container["secrets"] == secrets_stack.outputs["containerSecrets"]
+    assert {s["name"] for s in container["secrets"]} >= {"SECRET_KEY", "DATABASE_PASSWORD"}
+
+
+# The failing consumer leaves the coroutines of its other outputs unawaited, as a failed
+# `pulumi up` would; Python warns about them when they are collected.
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
+@pytest.mark.parametrize(
+    ("example", "output"),
+    [
+        ("database", "databasePassword"),
+        ("database", "dbCredentialsArn"),
+        ("service", "containerSecrets"),
+        ("service", "executionRoleArn"),
+    ],
+)
+def test_a_renamed_output_breaks_the_consumer(secrets_stack, example, output):
+    renamed = type(secrets_stack)(**{**secrets_stack.__dict__})
+    renamed.outputs = {
+        (f"{output}Renamed" if name == output else name): value
+        for name, value in secrets_stack.outputs.items()
+    }
+    with pytest.raises(KeyError, match=output):
+        synthesize(
+            "production",
+            program_dir=ROOT / "examples" / example,
+            stack_references={REFERENCE: renamed},
+        )

@@ -1,0 +1,74 @@
+"""The outputs other stacks consume are declared once (outputs_contract.py); the synthesized
+stack and the README table must say exactly the same."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROOT, synth
+
+from outputs_contract import CONTRACT, export_outputs
+
+TYPE_CHECKS = {
+    "string": lambda value: isinstance(value, str),
+    "string or null": lambda value: value is None or isinstance(value, str),
+    "list of strings": lambda value: (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    ),
+    "list of `{name, valueFrom}`": lambda value: (
+        isinstance(value, list) and all(set(v) == {"name", "valueFrom"} for v in value)
+    ),
+}
+
+
+def test_exports_are_exactly_the_contract(production):
+    assert list(production.outputs) == [output.name for output in CONTRACT]
+
+
+def test_secret_marking_matches_the_contract(production):
+    assert production.secret_outputs == {o.name for o in CONTRACT if o.secret}
+
+
+@pytest.mark.parametrize("kms", ["true", "false"])
+def test_every_output_has_its_declared_type(kms):
+    result = synth(show_secrets=True, kms__customerManagedKey=kms)
+    for output in CONTRACT:
+        assert TYPE_CHECKS[output.type](result.outputs[output.name]), output.name
+
+
+def test_readme_outputs_table_matches_the_contract():
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Outputs", 1)[1].split("\n\n")[1]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()[2:]
+    ]
+    documented = [(re.sub(r"`", "", name), kind, secret) for name, kind, secret, _ in rows]
+    assert documented == [(o.name, o.type, "yes" if o.secret else "no") for o in CONTRACT]
+
+
+def test_export_outside_the_contract_is_refused():
+    values = {output.name: "x" for output in CONTRACT}
+    with pytest.raises(ValueError, match=r"undeclared \['extra'\]"):
+        export_outputs({**values, "extra": "x"})
+    del values["databasePassword"]
+    with pytest.raises(ValueError, match=r"missing \['databasePassword'\]"):
+        export_outputs(values)
+
+
+def test_generated_values_are_only_in_secret_outputs():
+    revealed = synth(show_secrets=True)
+    app = next(
+        r
+        for r in revealed.resources
+        if r["type"] == "aws:secretsmanager/secretVersion:SecretVersion"
+        and r["name"].endswith("app-secrets")
+    )
+    import json
+
+    values = json.loads(app["inputs"]["secretString"])
+    plain = json.dumps(
+        {k: v for k, v in revealed.outputs.items() if k not in revealed.secret_outputs}
+    )
+    for key in ("jwt_secret_key", "database_password", "database_url"):
+        assert values[key] not in plain
