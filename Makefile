@@ -7,7 +7,7 @@ STACK ?= production
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: synth test lint unit snapshot bench clean
+.PHONY: synth test lint unit policy workflows snapshot bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,15 @@ lint: $(DEV_STAMP)
 unit: $(DEV_STAMP)
 	$(PY) -m pytest
 
-test: lint unit
+# The CrossGuard rules, run offline against the synthesized stacks.
+policy: $(DEV_STAMP)
+	$(PY) -m tools.policy_check --stack production --stack staging
+
+workflows: $(DEV_STAMP)
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline --config .github/zizmor.yml --min-severity medium .github/workflows/
+
+test: lint unit policy workflows
 
 snapshot: $(RUNTIME_STAMP)
 	$(PY) -m tools.synth --stack production --json > tests/snapshots/production.json

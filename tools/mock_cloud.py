@@ -235,6 +235,8 @@ class Registration:
     protect: bool
     custom: bool
     inputs: dict
+    # Inputs plus what the mocks computed (ids, ARNs), as a stack policy would see them.
+    state: dict
 
 
 class RecordingMonitor(MockMonitor):
@@ -273,6 +275,7 @@ class RecordingMonitor(MockMonitor):
                     protect=bool(request.protect),
                     custom=bool(request.custom),
                     inputs=rpc.deserialize_properties(request.object),
+                    state=rpc.deserialize_properties(response.object),
                 )
             )
         return response

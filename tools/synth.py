@@ -261,7 +261,7 @@ def format_tree(result: SynthResult) -> str:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
-        self.exit(EXIT_USAGE, f"synth: {message} (see --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:

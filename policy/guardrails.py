@@ -1,0 +1,374 @@
+"""The rules of the programador-musical CrossGuard pack, importable without starting a server.
+
+`__main__.py` wraps them in a PolicyPack for `pulumi preview --policy-pack policy`;
+`tools/policy_check.py` runs the same objects offline against the synthesized stack.
+Every message says how to fix what it reports.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from fnmatch import fnmatchcase
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+SECRET = "aws:secretsmanager/secret:Secret"
+KMS_KEY = "aws:kms/key:Key"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+IDENTITY_POLICIES = (
+    ROLE_POLICY,
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+    "aws:iam/policy:Policy",
+)
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+PRODUCTION_STACKS = ("production",)
+MIN_RECOVERY_WINDOW_DAYS = 7
+CREDENTIAL_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL", re.IGNORECASE)
+SECRETS_MANAGER_ARN = re.compile(
+    r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+"
+)
+# JSON-key form: <secret ARN>:<json-key>:<version-stage>:<version-id>, each possibly empty.
+SECRETS_MANAGER_VALUE_FROM = re.compile(SECRETS_MANAGER_ARN.pattern + r"(:[^:]*:[^:]*:[^:]*)?$")
+SSM_PARAMETER_ARN = re.compile(
+    r"^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter/[A-Za-z0-9_.\-/]+$"
+)
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _document(value: Any) -> dict | None:
+    """A policy document prop: a JSON string, or already parsed; None while unknown."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _stack_of(urn: str) -> str:
+    return urn.split("::")[0].removeprefix("urn:pulumi:")
+
+
+# 1 ---------------------------------------------------------------------------------------------
+def _recovery_window(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != SECRET:
+        return
+    window = args.props.get("recoveryWindowInDays", 30)
+    if isinstance(window, (int, float)) and window < MIN_RECOVERY_WINDOW_DAYS:
+        report(
+            f"secret {args.name} has a recovery window of {window} days, so a deletion cannot be "
+            f"undone: set recoveryWindowInDays to {MIN_RECOVERY_WINDOW_DAYS}-30 "
+            "(config recoveryWindowInDays)"
+        )
+
+
+# 2 ---------------------------------------------------------------------------------------------
+def _customer_managed_key(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != SECRET:
+        return
+    key = args.props.get("kmsKeyId")
+    if not key or key in ("alias/aws/secretsmanager",):
+        report(
+            f"secret {args.name} uses the AWS-managed aws/secretsmanager key, whose policy you "
+            "cannot restrict: set kms.customerManagedKey to true"
+        )
+
+
+# 3 ---------------------------------------------------------------------------------------------
+def _touches_secrets(action: str) -> bool:
+    action = action.lower()
+    return (
+        action.startswith("secretsmanager:")
+        or fnmatchcase("secretsmanager:getsecretvalue", action)
+        or fnmatchcase("kms:decrypt", action)
+    )
+
+
+def _grants_every_secrets_action(action: str) -> bool:
+    """`*`, `secretsmanager:*`, `secrets*`: one trailing wildcard over a service-name prefix."""
+    head = action.lower()[:-1]
+    return (
+        action.endswith("*")
+        and "*" not in head
+        and "?" not in head
+        and "secretsmanager:".startswith(head)
+    )
+
+
+def wildcard_secret_grants(document: dict) -> list[str]:
+    """What in an identity policy grants Secrets Manager or kms:Decrypt too widely."""
+    problems = []
+    for statement in _as_list(document.get("Statement")):
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = [a for a in _as_list(statement.get("Action")) if isinstance(a, str)]
+        if "NotAction" in statement:
+            problems.append("NotAction grants every action not listed, Secrets Manager included")
+        for action in actions:
+            if _grants_every_secrets_action(action):
+                problems.append(f"action {action} grants every Secrets Manager action")
+        if not any(_touches_secrets(action) for action in actions):
+            continue
+        if "NotResource" in statement:
+            problems.append("NotResource with Secrets Manager or kms:Decrypt actions")
+        for resource in _as_list(statement.get("Resource")):
+            if isinstance(resource, str) and ("*" in resource or "?" in resource):
+                problems.append(f"resource {resource} is a wildcard or prefix")
+    return problems
+
+
+def _no_wildcard_secret_access(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type not in IDENTITY_POLICIES:
+        return
+    document = _document(args.props.get("policy"))
+    if document is None:
+        return
+    for problem in wildcard_secret_grants(document):
+        report(
+            f"policy {args.name}: {problem}; grant secretsmanager:GetSecretValue/DescribeSecret "
+            "on exact secret ARNs (ApplicationSecrets.grant_read) and kms:Decrypt on one key"
+        )
+
+
+# 4 ---------------------------------------------------------------------------------------------
+def _container_definitions(args: ResourceValidationArgs) -> list[dict]:
+    value = args.props.get("containerDefinitions")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return []
+    return [c for c in _as_list(value) if isinstance(c, dict)]
+
+
+def _no_credentials_in_environment(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != TASK_DEFINITION:
+        return
+    for container in _container_definitions(args):
+        for variable in _as_list(container.get("environment")):
+            name = variable.get("name", "") if isinstance(variable, dict) else ""
+            if CREDENTIAL_NAME.search(name):
+                report(
+                    f"container {container.get('name')} sets {name} in plain `environment`: "
+                    "move it to `secrets` with a valueFrom pointing at Secrets Manager"
+                )
+
+
+# 5 ---------------------------------------------------------------------------------------------
+def well_formed_value_from(value_from: str) -> bool:
+    return bool(SECRETS_MANAGER_VALUE_FROM.match(value_from) or SSM_PARAMETER_ARN.match(value_from))
+
+
+def _secret_references_well_formed(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != TASK_DEFINITION:
+        return
+    for container in _container_definitions(args):
+        for secret in _as_list(container.get("secrets")):
+            value_from = secret.get("valueFrom") if isinstance(secret, dict) else None
+            if isinstance(value_from, str) and not well_formed_value_from(value_from):
+                report(
+                    f"container {container.get('name')} secret {secret.get('name')}: valueFrom "
+                    f"{value_from!r} is not a Secrets Manager ARN (optionally "
+                    "`:<json-key>:<version-stage>:<version-id>`) or an SSM parameter ARN"
+                )
+
+
+# 6 ---------------------------------------------------------------------------------------------
+def _trusts_ecs_tasks(document: dict) -> bool:
+    return "ecs-tasks.amazonaws.com" in json.dumps(document)
+
+
+def trust_problems(document: dict) -> list[str]:
+    problems = []
+    for statement in _as_list(document.get("Statement")):
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        if principal != {"Service": "ecs-tasks.amazonaws.com"}:
+            problems.append(f"principal {json.dumps(principal)} besides ecs-tasks.amazonaws.com")
+        conditions = statement.get("Condition", {})
+        if not any("aws:SourceAccount" in tests for tests in conditions.values()):
+            problems.append("no aws:SourceAccount condition (confused deputy)")
+    return problems
+
+
+def _execution_role_trust(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != ROLE:
+        return
+    document = _document(args.props.get("assumeRolePolicy"))
+    if document is None or not _trusts_ecs_tasks(document):
+        return
+    for problem in trust_problems(document):
+        report(
+            f"ECS execution role {args.name}: {problem}; trust only ecs-tasks.amazonaws.com "
+            "with aws:SourceAccount = this account"
+        )
+
+
+# 7 ---------------------------------------------------------------------------------------------
+def _kms_rotation(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type == KMS_KEY and args.props.get("enableKeyRotation") is not True:
+        report(f"KMS key {args.name} does not rotate: set enable_key_rotation=True")
+
+
+# 8 ---------------------------------------------------------------------------------------------
+def _production_secrets_protected(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != SECRET or _stack_of(args.urn) not in PRODUCTION_STACKS:
+        return
+    if not args.opts.protect:
+        report(
+            f"production secret {args.name} is not protected: keep config protect=true so "
+            "`pulumi destroy` cannot delete it"
+        )
+
+
+# 9 ---------------------------------------------------------------------------------------------
+def _log_retention(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type == LOG_GROUP and not args.props.get("retentionInDays"):
+        report(f"log group {args.name} keeps logs forever: set retention_in_days")
+
+
+# 10 --------------------------------------------------------------------------------------------
+def _alarms_present(args: StackValidationArgs, report: ReportViolation) -> None:
+    alarms = [r for r in args.resources if r.resource_type == METRIC_ALARM]
+    if not any(str(r.props.get("name", "")).endswith("-secrets-retrieval-volume") for r in alarms):
+        report("the secrets monitoring alarms are missing: compose SecretsMonitoring in the stack")
+    for alarm in alarms:
+        if not _as_list(alarm.props.get("alarmActions")):
+            report(
+                f"alarm {alarm.name} notifies nobody: give it the alarm topic as alarm_actions",
+                alarm.urn,
+            )
+
+
+# 11 --------------------------------------------------------------------------------------------
+def _grant_problems(args: StackValidationArgs) -> list[tuple[str, str | None]]:
+    secrets = {r.props.get("arn"): r for r in args.resources if r.resource_type == SECRET}
+    execution_roles = {
+        r.props.get("name")
+        for r in args.resources
+        if r.resource_type == ROLE
+        and (doc := _document(r.props.get("assumeRolePolicy")))
+        and _trusts_ecs_tasks(doc)
+    }
+    readable: set[str] = set()
+    problems: list[tuple[str, str | None]] = []
+    for policy in args.resources:
+        if policy.resource_type != ROLE_POLICY or policy.props.get("role") not in execution_roles:
+            continue
+        document = _document(policy.props.get("policy")) or {}
+        for statement in _as_list(document.get("Statement")):
+            actions = [str(a).lower() for a in _as_list(statement.get("Action"))]
+            if statement.get("Effect") != "Allow" or not any(
+                a.startswith("secretsmanager:") for a in actions
+            ):
+                continue
+            for resource in _as_list(statement.get("Resource")):
+                if resource in secrets:
+                    readable.add(resource)
+                else:
+                    problems.append(
+                        (
+                            f"execution role policy {policy.name} grants {resource}, which is "
+                            "not a secret of this stack: grant only this stack's secrets",
+                            policy.urn,
+                        )
+                    )
+    for arn, secret in secrets.items():
+        if arn is not None and arn not in readable:
+            problems.append(
+                (
+                    f"secret {secret.name} is read by no ECS execution role: grant it "
+                    "(secrets.grant_read) or remove it",
+                    secret.urn,
+                )
+            )
+    return problems
+
+
+def _secrets_and_grants_match(args: StackValidationArgs, report: ReportViolation) -> None:
+    for message, urn in _grant_problems(args):
+        report(message, urn)
+
+
+RESOURCE_POLICIES = [
+    ResourceValidationPolicy(
+        name="secrets-recovery-window",
+        description=f"Secrets keep a recovery window of at least {MIN_RECOVERY_WINDOW_DAYS} days.",
+        validate=_recovery_window,
+    ),
+    ResourceValidationPolicy(
+        name="secrets-customer-managed-key",
+        description="Secrets are encrypted with a customer-managed KMS key.",
+        validate=_customer_managed_key,
+        enforcement_level=EnforcementLevel.ADVISORY,
+    ),
+    ResourceValidationPolicy(
+        name="iam-no-wildcard-secret-access",
+        description="No identity policy grants Secrets Manager or kms:Decrypt on a wildcard.",
+        validate=_no_wildcard_secret_access,
+    ),
+    ResourceValidationPolicy(
+        name="ecs-no-credentials-in-environment",
+        description="Credential-looking variables come through `secrets`, never `environment`.",
+        validate=_no_credentials_in_environment,
+    ),
+    ResourceValidationPolicy(
+        name="ecs-secret-references-well-formed",
+        description="Every container secret's valueFrom is a well-formed Secrets Manager/SSM ARN.",
+        validate=_secret_references_well_formed,
+    ),
+    ResourceValidationPolicy(
+        name="ecs-execution-role-trust",
+        description="ECS execution roles trust only ecs-tasks.amazonaws.com of this account.",
+        validate=_execution_role_trust,
+    ),
+    ResourceValidationPolicy(
+        name="kms-key-rotation",
+        description="KMS keys rotate.",
+        validate=_kms_rotation,
+    ),
+    ResourceValidationPolicy(
+        name="production-secrets-protected",
+        description="Secrets of a production stack are protected from deletion.",
+        validate=_production_secrets_protected,
+    ),
+    ResourceValidationPolicy(
+        name="log-group-retention",
+        description="Log groups have a retention period.",
+        validate=_log_retention,
+    ),
+]
+STACK_POLICIES = [
+    StackValidationPolicy(
+        name="monitoring-alarms-present",
+        description="The secrets alarms exist and each notifies someone.",
+        validate=_alarms_present,
+    ),
+    StackValidationPolicy(
+        name="secrets-and-grants-match",
+        description="Every secret is readable by an execution role; grants stay in the stack.",
+        validate=_secrets_and_grants_match,
+    ),
+]
+POLICIES = RESOURCE_POLICIES + STACK_POLICIES

@@ -1,0 +1,313 @@
+"""The CrossGuard rules, each with violating and passing fixtures, and the pack on the stack."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, synth
+from pulumi_policy.policy import (
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    StackValidationArgs,
+)
+
+from tools.policy_check import check, load_rules
+
+rules = load_rules()
+BY_NAME = {policy.name: policy for policy in rules.POLICIES}
+ACCOUNT = "123456789012"
+SECRET_ARN = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:app-secrets-AbC123"
+GUIDE_STATEMENT = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Action": ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            "Resource": [
+                f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:programador-musical-*"
+            ],
+        }
+    ],
+}
+
+
+def _opts(protect=False):
+    return PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
+
+
+def violations(policy: str, resource_type: str, props: dict, stack="production", protect=False):
+    found = []
+    args = ResourceValidationArgs(
+        resource_type,
+        props,
+        f"urn:pulumi:{stack}::p::{resource_type}::r",
+        "r",
+        _opts(protect),
+        None,
+    )
+    BY_NAME[policy].validate(args, lambda message, urn=None: found.append(message))
+    return found
+
+
+def stack_violations(policy: str, resources: list[tuple[str, str, dict]]):
+    found = []
+    args = StackValidationArgs(
+        [
+            PolicyResource(t, props, f"urn:pulumi:s::p::{t}::{n}", n, _opts(), None, None, [], {})
+            for t, n, props in resources
+        ]
+    )
+    BY_NAME[policy].validate(args, lambda message, urn=None: found.append(message))
+    return found
+
+
+def test_pack_has_every_rule_and_only_rule_2_is_advisory():
+    assert len(rules.POLICIES) == 11
+    advisory = [p.name for p in rules.POLICIES if p.enforcement_level is not None]
+    assert advisory == ["secrets-customer-managed-key"]
+    assert rules.POLICIES[1].enforcement_level.value == "advisory"
+
+
+@pytest.mark.parametrize(("window", "bad"), [(0, True), (6, True), (7, False), (30, False)])
+def test_1_recovery_window(window, bad):
+    found = violations("secrets-recovery-window", rules.SECRET, {"recoveryWindowInDays": window})
+    assert bool(found) is bad
+    assert not found or "set recoveryWindowInDays" in found[0]
+    assert violations("secrets-recovery-window", rules.SECRET, {}) == []  # AWS default 30
+
+
+def test_2_customer_managed_key_advisory():
+    assert violations("secrets-customer-managed-key", rules.SECRET, {})
+    assert violations(
+        "secrets-customer-managed-key", rules.SECRET, {"kmsKeyId": "alias/aws/secretsmanager"}
+    )
+    assert not violations(
+        "secrets-customer-managed-key",
+        rules.SECRET,
+        {"kmsKeyId": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/k"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("statement", "bad"),
+    [
+        ({"Action": "secretsmanager:GetSecretValue", "Resource": SECRET_ARN}, False),
+        ({"Action": "kms:Decrypt", "Resource": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/k"}, False),
+        ({"Action": "s3:GetObject", "Resource": "*"}, False),
+        ({"Action": "secretsmanager:GetSecretValue", "Resource": "*"}, True),
+        ({"Action": "secretsmanager:GetSecretValue", "Resource": SECRET_ARN[:-6] + "??????"}, True),
+        ({"Action": "kms:Decrypt", "Resource": "*"}, True),
+        ({"Action": "kms:*", "Resource": "*"}, True),
+        ({"Action": "secretsmanager:*", "Resource": SECRET_ARN}, True),
+        ({"Action": "*", "Resource": SECRET_ARN}, True),
+        ({"Action": "secretsmanager:Get*", "Resource": "*"}, True),
+        ({"NotAction": "iam:*", "Resource": SECRET_ARN}, True),
+        ({"Action": "secretsmanager:GetSecretValue", "NotResource": SECRET_ARN}, True),
+    ],
+)
+def test_3_no_wildcard_secret_access(statement, bad):
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", **statement}]}
+    for policy_type in rules.IDENTITY_POLICIES:
+        found = violations(
+            "iam-no-wildcard-secret-access", policy_type, {"policy": json.dumps(document)}
+        )
+        assert bool(found) is bad, (policy_type, statement)
+
+
+def test_3_rejects_the_operations_guide_statement():
+    found = violations(
+        "iam-no-wildcard-secret-access", rules.ROLE_POLICY, {"policy": json.dumps(GUIDE_STATEMENT)}
+    )
+    assert found and "programador-musical-*" in found[0] and "grant_read" in found[0]
+
+
+def _task(environment=(), secrets=()):
+    container = {"name": "app", "environment": list(environment), "secrets": list(secrets)}
+    return {"containerDefinitions": json.dumps([container])}
+
+
+@pytest.mark.parametrize(
+    ("name", "bad"),
+    [
+        ("APP_ENV", False),
+        ("DATABASE_HOST", False),
+        ("SECRET_KEY", True),
+        ("DB_PASSWORD", True),
+        ("API_TOKEN", True),
+        ("STRIPE_KEY", True),
+        ("DATABASE_URL", True),
+    ],
+)
+def test_4_no_credentials_in_environment(name, bad):
+    found = violations(
+        "ecs-no-credentials-in-environment",
+        rules.TASK_DEFINITION,
+        _task(environment=[{"name": name, "value": "x"}]),
+    )
+    assert bool(found) is bad
+    assert not found or "move it to `secrets`" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("value_from", "bad"),
+    [
+        (SECRET_ARN, False),
+        (f"{SECRET_ARN}:jwt_secret_key::", False),
+        (f"{SECRET_ARN}:jwt_secret_key:AWSCURRENT:", False),
+        (f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/programador-musical/production/x", False),
+        (f"{SECRET_ARN}:jwt_secret_key", True),
+        (f"{SECRET_ARN}:jwt_secret_key:", True),
+        (f"{SECRET_ARN}:a:b:c:d", True),
+        ("programador-musical-production-app-secrets", True),
+        (f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:parameter/x", True),
+    ],
+)
+def test_5_value_from_shape(value_from, bad):
+    found = violations(
+        "ecs-secret-references-well-formed",
+        rules.TASK_DEFINITION,
+        _task(secrets=[{"name": "X", "valueFrom": value_from}]),
+    )
+    assert bool(found) is bad, value_from
+
+
+def _trust(principal, condition):
+    return {
+        "assumeRolePolicy": json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": principal,
+                        "Action": "sts:AssumeRole",
+                        **condition,
+                    }
+                ],
+            }
+        )
+    }
+
+
+def test_6_execution_role_trust():
+    ecs = {"Service": "ecs-tasks.amazonaws.com"}
+    account = {"Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}
+    assert not violations("ecs-execution-role-trust", rules.ROLE, _trust(ecs, account))
+    assert violations("ecs-execution-role-trust", rules.ROLE, _trust(ecs, {}))
+    assert violations(
+        "ecs-execution-role-trust",
+        rules.ROLE,
+        _trust({"Service": ["ecs-tasks.amazonaws.com", "lambda.amazonaws.com"]}, account),
+    )
+    # Roles that ECS does not assume are not this rule's business.
+    assert not violations(
+        "ecs-execution-role-trust", rules.ROLE, _trust({"Service": "lambda.amazonaws.com"}, {})
+    )
+
+
+def test_7_kms_rotation():
+    assert violations("kms-key-rotation", rules.KMS_KEY, {})
+    assert violations("kms-key-rotation", rules.KMS_KEY, {"enableKeyRotation": False})
+    assert not violations("kms-key-rotation", rules.KMS_KEY, {"enableKeyRotation": True})
+
+
+def test_8_production_secrets_protected():
+    assert violations("production-secrets-protected", rules.SECRET, {}, protect=False)
+    assert not violations("production-secrets-protected", rules.SECRET, {}, protect=True)
+    assert not violations("production-secrets-protected", rules.SECRET, {}, stack="staging")
+
+
+def test_9_log_retention():
+    assert violations("log-group-retention", rules.LOG_GROUP, {})
+    assert not violations("log-group-retention", rules.LOG_GROUP, {"retentionInDays": 14})
+
+
+def test_10_alarms_present_with_actions():
+    good = [
+        (
+            rules.METRIC_ALARM,
+            "a",
+            {"name": "x-secrets-retrieval-volume", "alarmActions": ["arn:topic"]},
+        )
+    ]
+    assert not stack_violations("monitoring-alarms-present", good)
+    assert stack_violations("monitoring-alarms-present", [])
+    silent = [(rules.METRIC_ALARM, "a", {"name": "x-secrets-retrieval-volume", "alarmActions": []})]
+    assert stack_violations("monitoring-alarms-present", silent)
+
+
+def test_11_secrets_and_grants_match():
+    role = (
+        rules.ROLE,
+        "exec",
+        {"name": "exec", **_trust({"Service": "ecs-tasks.amazonaws.com"}, {})},
+    )
+    secret = (rules.SECRET, "s", {"arn": SECRET_ARN})
+
+    def grant(*resources):
+        document = {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "secretsmanager:GetSecretValue",
+                    "Resource": list(resources),
+                }
+            ]
+        }
+        return (rules.ROLE_POLICY, "p", {"role": "exec", "policy": json.dumps(document)})
+
+    assert not stack_violations("secrets-and-grants-match", [role, secret, grant(SECRET_ARN)])
+    orphan = stack_violations("secrets-and-grants-match", [role, secret])
+    assert orphan and "read by no ECS execution role" in orphan[0]
+    foreign = stack_violations(
+        "secrets-and-grants-match",
+        [role, secret, grant(SECRET_ARN, SECRET_ARN.replace("app", "other"))],
+    )
+    assert foreign and "not a secret of this stack" in foreign[0]
+
+
+def test_the_synthesized_stacks_pass_every_mandatory_rule():
+    for stack in ("production", "staging"):
+        mandatory = [v for v in check(synth(stack)) if v.enforcement == "mandatory"]
+        assert mandatory == [], stack
+
+
+def test_offline_check_catches_a_bad_stack():
+    found = {v.policy for v in check(synth(protect="false", recoveryWindowInDays="0"))}
+    assert {"secrets-recovery-window", "production-secrets-protected"} <= found
+
+
+def _policy_check(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "tools.policy_check", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_policy_check_cli_passes_the_stacks():
+    done = _policy_check("--stack", "production", "--stack", "staging")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "production: 0 mandatory" in done.stdout and "staging: 0 mandatory" in done.stdout
+
+
+def test_policy_check_cli_fails_on_mandatory_violations():
+    done = _policy_check("--config", "protect=false", "--config", "recoveryWindowInDays=0")
+    assert done.returncode == 1
+    assert "[mandatory] production-secrets-protected" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--config", "database.port=x"], 2), (["--stack", "nope"], 3), (["--bogus"], 64)],
+)
+def test_policy_check_cli_bad_input(args, code):
+    done = _policy_check(*args)
+    assert done.returncode == code
+    assert "Traceback" not in done.stderr and done.stderr.strip()

@@ -1,0 +1,66 @@
+"""The GitHub Actions workflow keeps the delivery rules the README promises."""
+
+from __future__ import annotations
+
+import yaml
+from conftest import ROOT
+
+WORKFLOW = yaml.safe_load((ROOT / ".github" / "workflows" / "pulumi.yml").read_text())
+JOBS = WORKFLOW["jobs"]
+
+
+def _uses(job: str, action: str) -> dict:
+    return next(step for step in JOBS[job]["steps"] if step.get("uses", "").startswith(action))
+
+
+def test_triggers_and_default_permissions():
+    triggers = WORKFLOW[True]  # YAML 1.1 reads the key `on` as True
+    assert set(triggers) == {"pull_request", "push"}
+    assert WORKFLOW["permissions"] == {}
+
+
+def test_every_job_declares_least_privilege_permissions():
+    assert JOBS["test"]["permissions"] == {"contents": "read"}
+    assert JOBS["preview"]["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "pull-requests": "write",
+    }
+    assert JOBS["deploy"]["permissions"] == {"contents": "read", "id-token": "write"}
+
+
+def test_pull_requests_test_then_preview_with_the_policy_pack_and_comment():
+    assert JOBS["test"]["steps"][-1]["run"] == "make test"
+    assert JOBS["preview"]["needs"] == "test"
+    preview = _uses("preview", "pulumi/actions")["with"]
+    assert preview["command"] == "preview"
+    assert preview["policyPacks"] == "policy"
+    assert preview["comment-on-pr"] is True
+
+
+def test_main_deploys_behind_the_production_environment_one_at_a_time():
+    deploy = JOBS["deploy"]
+    assert deploy["environment"] == "production"
+    assert deploy["concurrency"]["cancel-in-progress"] is False
+    assert "PULUMI_STACK" in deploy["concurrency"]["group"]
+    up = _uses("deploy", "pulumi/actions")["with"]
+    assert (up["command"], up["policyPacks"]) == ("up", "policy")
+
+
+def test_aws_credentials_come_from_oidc_only():
+    text = (ROOT / ".github" / "workflows" / "pulumi.yml").read_text()
+    assert "AWS_ACCESS_KEY_ID" not in text and "AWS_SECRET_ACCESS_KEY" not in text
+    for job in ("preview", "deploy"):
+        assert (
+            _uses(job, "aws-actions/configure-aws-credentials")["with"]["role-to-assume"]
+            == "${{ vars.AWS_ROLE_ARN }}"
+        )
+
+
+def test_dependencies_are_cached_and_backend_and_stack_configurable():
+    for job in JOBS:
+        assert _uses(job, "actions/setup-python")["with"]["cache"] == "pip"
+    assert WORKFLOW["env"]["PULUMI_STACK"] == "${{ vars.PULUMI_STACK || 'production' }}"
+    assert (
+        _uses("deploy", "pulumi/actions")["with"]["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
+    )

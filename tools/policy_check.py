@@ -1,0 +1,150 @@
+"""Runs the CrossGuard pack's rules offline against a synthesized stack (`make policy`).
+
+The rules are the very objects `policy/__main__.py` hands to PolicyPack; here they are called
+with the program's inputs as the synth mocks saw them. `pulumi preview --policy-pack policy`
+runs them on provider-checked inputs instead (README, "Guardrails").
+
+    python -m tools.policy_check [--stack NAME ...] [--config key=value ...]
+
+Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 invalid configuration,
+3 no such stack, 64 bad arguments.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from tools.synth import ROOT, SynthResult, synthesize
+
+POLICY_DIR = ROOT / "policy"
+
+
+def load_rules():
+    if str(POLICY_DIR) not in sys.path:
+        sys.path.insert(0, str(POLICY_DIR))
+    import guardrails
+
+    return guardrails
+
+
+@dataclass(frozen=True)
+class Violation:
+    policy: str
+    enforcement: str
+    resource: str | None
+    message: str
+
+
+def _options(registration, parent_urn: str | None):
+    from pulumi_policy.policy import PolicyCustomTimeouts, PolicyResourceOptions
+
+    return PolicyResourceOptions(
+        protect=registration.protect,
+        ignore_changes=[],
+        delete_before_replace=None,
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+        parent=parent_urn,
+    )
+
+
+def _plain(value):
+    from tools.mock_cloud import render
+
+    return render(value, show_secrets=False)
+
+
+def check(result: SynthResult, policies=None) -> list[Violation]:
+    """Every violation of the pack's rules in one synthesized stack."""
+    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+    from pulumi_policy.policy import (
+        PolicyResource,
+        ResourceValidationArgs,
+        StackValidationArgs,
+    )
+
+    policies = policies if policies is not None else load_rules().POLICIES
+    custom = [r for r in result.registrations if r.custom]
+    violations: list[Violation] = []
+    for policy in policies:
+        level = (policy.enforcement_level or EnforcementLevel.MANDATORY).value
+
+        def report(message, urn=None, policy=policy, level=level, resource=None):
+            violations.append(Violation(policy.name, level, urn or resource, message))
+
+        if isinstance(policy, ResourceValidationPolicy):
+            for registration in custom:
+                args = ResourceValidationArgs(
+                    resource_type=registration.type,
+                    props=_plain(registration.inputs),
+                    urn=registration.urn,
+                    name=registration.name,
+                    opts=_options(registration, registration.parent_urn),
+                    provider=None,
+                )
+                for validate in (
+                    policy.validate if isinstance(policy.validate, list) else [policy.validate]
+                ):
+                    validate(args, lambda m, u=None, r=registration.urn: report(m, u or r))
+        else:
+            resources = [
+                PolicyResource(
+                    resource_type=r.type,
+                    props=_plain(r.state),
+                    urn=r.urn,
+                    name=r.name,
+                    opts=_options(r, r.parent_urn),
+                    provider=None,
+                    parent=None,
+                    dependencies=[],
+                    property_dependencies={},
+                )
+                for r in custom
+            ]
+            policy.validate(StackValidationArgs(resources), report)
+    return violations
+
+
+def main(argv=None) -> int:
+    from settings import ConfigError
+    from tools.synth import (
+        EXIT_CONFIG_ERROR,
+        EXIT_NO_STACK,
+        SynthUsageError,
+        _Parser,
+        parse_overrides,
+    )
+
+    parser = _Parser(prog="python -m tools.policy_check", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--stack", action="append", help="stack(s) to check (default: production)")
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value for the check (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    failed = False
+    for stack in args.stack or ["production"]:
+        try:
+            violations = check(synthesize(stack, parse_overrides(args.config)))
+        except SynthUsageError as error:
+            print(f"policy_check: {error}", file=sys.stderr)
+            return EXIT_NO_STACK if "stack init" in str(error) else error.exit_code
+        except ConfigError as error:
+            print(error, file=sys.stderr)
+            return EXIT_CONFIG_ERROR
+        mandatory = [v for v in violations if v.enforcement == "mandatory"]
+        failed |= bool(mandatory)
+        advisory = len(violations) - len(mandatory)
+        print(f"{stack}: {len(mandatory)} mandatory, {advisory} advisory violation(s)")
+        for violation in violations:
+            print(f"  [{violation.enforcement}] {violation.policy}: {violation.message}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
