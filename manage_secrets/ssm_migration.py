@@ -1,0 +1,68 @@
+"""`migrate-from-ssm`: SSM Parameter Store values become this stack's secret config."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manage_secrets.aws import Aws
+from manage_secrets.errors import EXIT_NOT_FOUND, CliError
+
+# Last path segment (lowercase, "-" as "_") -> config key of the stack.
+CONFIG_FOR_PARAMETER = {
+    "jwt_secret_key": "jwt.secretKey",
+    "jwt_secret": "jwt.secretKey",
+    "secret_key": "jwt.secretKey",
+    "database_host": "database.host",
+    "db_host": "database.host",
+    "database_port": "database.port",
+    "db_port": "database.port",
+    "database_name": "database.name",
+    "db_name": "database.name",
+    "database_username": "database.username",
+    "database_user": "database.username",
+    "db_user": "database.username",
+    "db_username": "database.username",
+}
+GENERATED_BY_THE_STACK = {"database_password", "db_password"}
+
+
+@dataclass(frozen=True)
+class Migration:
+    mapped: list[tuple[str, str, str]]  # (parameter, config key, value)
+    generated: list[str]
+    unknown: list[str]
+
+    def describe(self) -> str:
+        lines = ["SSM parameter -> stack config (values masked):"]
+        for parameter, key, value in self.mapped:
+            lines.append(f"  {parameter} -> {key} (secret) = ******** ({len(value)} characters)")
+        for parameter in self.generated:
+            lines.append(
+                f"  {parameter}: not migrated, the stack generates the password; after the "
+                "first `pulumi up`, apply it to RDS (README, database password runbook)"
+            )
+        for parameter in self.unknown:
+            lines.append(f"  {parameter}: not migrated, no config key matches it (set by hand)")
+        return "\n".join(lines)
+
+
+def read(aws: Aws, path: str) -> Migration:
+    ssm = aws.client("ssm")
+    pages = ssm.get_paginator("get_parameters_by_path").paginate(
+        Path=path, Recursive=True, WithDecryption=True
+    )
+    parameters = aws.call(lambda: [p for page in pages for p in page["Parameters"]], path)
+    if not parameters:
+        raise CliError(
+            EXIT_NOT_FOUND, f"no parameters under {path} in {aws.region}: check --path and --region"
+        )
+    mapped, generated, unknown = [], [], []
+    for parameter in sorted(parameters, key=lambda p: p["Name"]):
+        leaf = parameter["Name"].rsplit("/", 1)[-1].lower().replace("-", "_")
+        if leaf in CONFIG_FOR_PARAMETER:
+            mapped.append((parameter["Name"], CONFIG_FOR_PARAMETER[leaf], parameter["Value"]))
+        elif leaf in GENERATED_BY_THE_STACK:
+            generated.append(parameter["Name"])
+        else:
+            unknown.append(parameter["Name"])
+    return Migration(mapped, generated, unknown)
