@@ -45,6 +45,7 @@ snapshot: $(RUNTIME_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) bench/synth.py
+	$(PY) bench/manage_secrets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

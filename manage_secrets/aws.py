@@ -24,7 +24,9 @@ class Aws:
         if not self.region:
             raise CliError(EXIT_REGION, "no AWS region: pass --region or set AWS_REGION")
         self.config = Config(
-            retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=30
+            retries={"mode": "standard", "total_max_attempts": 5},
+            connect_timeout=5,
+            read_timeout=30,
         )
         self._clients: dict[tuple[str, str | None], Any] = {}
 

@@ -202,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
                 raise CliError(
                     error.exit_code,
                     f"{error}; if Pulumi refused because resources are protected, that is on "
-                    "purpose: `pulumi config set protect false` and `pulumi up` first, deliberately",
+                    "purpose: `pulumi config set protect false` and `pulumi up` first",
                 ) from None
             raise
     return EXIT_OK

@@ -97,7 +97,7 @@ def translate(error: Exception, region: str | None, subject: str = "") -> CliErr
                 f"{subject or 'resource'} not found{where}: check --stack and --region "
                 "(`doctor --regions <r1>,<r2>` looks in other regions)",
             )
-        if code == "InvalidRequestException" and "deletion" in message.lower():
+        if code == "InvalidRequestException" and "marked" in message and "delet" in message:
             return CliError(
                 EXIT_SCHEDULED_FOR_DELETION,
                 f"{subject or 'the secret'} is scheduled for deletion: restore it with "

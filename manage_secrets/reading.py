@@ -1,4 +1,4 @@
-"""Read-only commands: list, get, get-value, versions, and restore (which only cancels a deletion)."""
+"""Read commands: list, get, get-value, versions, and restore (it only cancels a deletion)."""
 
 from __future__ import annotations
 

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from manage_secrets.aws import Aws
 from manage_secrets.errors import EXIT_NOT_FOUND, CliError
 
-# Last path segment (lowercase, "-" as "_") -> config key of the stack.
+# Name below --path, lowercase, "/" and "-" as "_" (so .../database/host is database_host)
+# -> config key of the stack.
 CONFIG_FOR_PARAMETER = {
     "jwt_secret_key": "jwt.secretKey",
     "jwt_secret": "jwt.secretKey",
     "secret_key": "jwt.secretKey",
     "database_host": "database.host",
+    "host": "database.host",
     "db_host": "database.host",
     "database_port": "database.port",
     "db_port": "database.port",
@@ -58,7 +60,8 @@ def read(aws: Aws, path: str) -> Migration:
         )
     mapped, generated, unknown = [], [], []
     for parameter in sorted(parameters, key=lambda p: p["Name"]):
-        leaf = parameter["Name"].rsplit("/", 1)[-1].lower().replace("-", "_")
+        relative = parameter["Name"][len(path.rstrip("/")) :].strip("/")
+        leaf = relative.lower().replace("/", "_").replace("-", "_")
         if leaf in CONFIG_FOR_PARAMETER:
             mapped.append((parameter["Name"], CONFIG_FOR_PARAMETER[leaf], parameter["Value"]))
         elif leaf in GENERATED_BY_THE_STACK:

@@ -1,0 +1,181 @@
+"""A moto server on 127.0.0.1 for the CLI tests, loaded with what the synthesized stack declares,
+and a fault server that answers every call with one AWS error (moto does not emulate throttling
+or IAM denials of the caller)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+REGION = "us-east-1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MotoServer:
+    """`python -m moto.server` as a separate process, so the CLI talks to it over real HTTP."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> MotoServer:
+        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("moto server did not start within 30 s")
+
+    def reset(self) -> None:
+        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def client(self, service: str, region: str = REGION):
+        import boto3
+
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+
+@dataclass
+class DeployedStack:
+    """What the emulator holds, keyed as the stack names it."""
+
+    arns: dict[str, str] = field(default_factory=dict)  # synth ARN -> emulator ARN
+    secret_arns: dict[str, str] = field(default_factory=dict)  # name -> emulator ARN
+    values: dict[str, dict] = field(default_factory=dict)  # name -> JSON values
+    key_id: str | None = None
+
+    def replace(self, text: str) -> str:
+        for synth_arn, real_arn in self.arns.items():
+            text = text.replace(synth_arn, real_arn)
+        return text
+
+
+def deploy(server: MotoServer, revealed) -> DeployedStack:
+    """Creates in the emulator, through its APIs, what the synthesized stack declares: the KMS
+    key, both secrets with their JSON, the execution role with its policies, the task definition.
+    An input the emulator rejects fails the test."""
+    deployed = DeployedStack()
+    kms_key_arn = revealed.outputs.get("kmsKeyArn")
+    if kms_key_arn:
+        key = server.client("kms").create_key(Description="secrets key")["KeyMetadata"]
+        deployed.arns[kms_key_arn] = key["Arn"]
+        deployed.key_id = key["KeyId"]
+
+    secrets = server.client("secretsmanager")
+    for resource in revealed.resources_of("aws:secretsmanager/secret:Secret"):
+        inputs = resource["inputs"]
+        version = revealed.resource(
+            "aws:secretsmanager/secretVersion:SecretVersion", resource["name"]
+        )
+        extra = {"KmsKeyId": deployed.replace(inputs["kmsKeyId"])} if "kmsKeyId" in inputs else {}
+        created = secrets.create_secret(
+            Name=inputs["name"],
+            Description=inputs["description"],
+            SecretString=version["inputs"]["secretString"],
+            Tags=[{"Key": k, "Value": v} for k, v in inputs["tags"].items()],
+            **extra,
+        )
+        synth_arn = version["inputs"]["secretId"]
+        deployed.arns[synth_arn] = created["ARN"]
+        deployed.secret_arns[inputs["name"]] = created["ARN"]
+        deployed.values[inputs["name"]] = json.loads(version["inputs"]["secretString"])
+
+    iam = server.client("iam")
+    prefix = f"programador-musical-{revealed.stack}"
+    role = revealed.resource("aws:iam/role:Role", f"{prefix}-ecs-execution-role")["inputs"]
+    created_role = iam.create_role(
+        RoleName=role["name"], AssumeRolePolicyDocument=role["assumeRolePolicy"]
+    )["Role"]
+    deployed.arns[revealed.outputs["executionRoleArn"]] = created_role["Arn"]
+    for policy in revealed.resources_of("aws:iam/rolePolicy:RolePolicy"):
+        if policy["inputs"]["role"] == role["name"]:
+            iam.put_role_policy(
+                RoleName=role["name"],
+                PolicyName=policy["inputs"]["name"],
+                PolicyDocument=deployed.replace(policy["inputs"]["policy"]),
+            )
+    for attachment in revealed.resources_of("aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
+        iam.attach_role_policy(RoleName=role["name"], PolicyArn=attachment["inputs"]["policyArn"])
+
+    task = revealed.resource("aws:ecs/taskDefinition:TaskDefinition", f"{prefix}-app")["inputs"]
+    server.client("ecs").register_task_definition(
+        family=task["family"],
+        containerDefinitions=json.loads(deployed.replace(task["containerDefinitions"])),
+        executionRoleArn=created_role["Arn"],
+        requiresCompatibilities=task["requiresCompatibilities"],
+        networkMode=task["networkMode"],
+        cpu=task["cpu"],
+        memory=task["memory"],
+    )
+    return deployed
+
+
+class FaultServer:
+    """Answers every request with one AWS JSON-protocol error, counting the attempts."""
+
+    def __init__(self, code: str, status: int = 400):
+        self.code, self.status, self.requests = code, status, 0
+        fault = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                fault.requests += 1
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                body = json.dumps({"__type": fault.code, "message": f"{fault.code} (fault server)"})
+                self.send_response(fault.status)
+                self.send_header("x-amzn-ErrorType", fault.code)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FaultServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,579 @@
+"""The operations CLI against a moto server on 127.0.0.1, driven as a separate process over HTTP.
+
+The emulator is loaded from the synthesized stack itself (secrets with their JSON, the role and
+its policies, the task definition), so these tests also prove the emulator's APIs accept what
+the stack declares. Faults moto cannot produce (throttling, access denied) come from a local
+fault server that answers like AWS's JSON protocol.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+from aws_emulator import REGION, FaultServer, MotoServer, deploy
+from conftest import ROOT, synth
+
+APP = "programador-musical-production-app-secrets"
+DB = "programador-musical-production-db-credentials"
+PREFIX = "programador-musical-production"
+
+
+@pytest.fixture(scope="session")
+def moto():
+    server = MotoServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def stack(moto):
+    moto.reset()
+    return deploy(moto, synth(show_secrets=True))
+
+
+def cli_env(endpoint: str, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
+    env.update(extra)
+    return env
+
+
+def run(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "manage_secrets", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture()
+def aws(moto, stack):
+    return lambda *args, env=None, stdin=None: run(
+        env or cli_env(moto.endpoint), *args, stdin=stdin
+    )
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess, code: int, *secrets: str) -> str:
+    assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("manage_secrets: ")
+    assert "Traceback" not in done.stderr
+    for secret in secrets:
+        assert secret not in done.stdout + done.stderr
+    return lines[0]
+
+
+def all_values(stack) -> list[str]:
+    return [
+        str(v)
+        for values in stack.values.values()
+        for k, v in values.items()
+        if k in ("jwt_secret_key", "database_password", "password", "database_url")
+    ]
+
+
+# ---------------------------------------------------------------------------- read commands
+
+
+def test_list_shows_the_stack_secrets_with_their_metadata(aws, stack):
+    done = aws("list")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == [
+        "NAME",
+        "LAST",
+        "CHANGED",
+        "LAST",
+        "ACCESSED",
+        "KMS",
+        "KEY",
+        "ROTATION",
+        "PLANNED",
+        "DELETION",
+    ]
+    assert [line.split()[0] for line in lines[1:]] == [APP, DB]
+    assert stack.key_id and stack.key_id in done.stdout  # the customer-managed key
+
+
+def test_list_json_filters_by_stack_across_pages(aws, moto, stack):
+    secrets = moto.client("secretsmanager")
+    for index in range(120):
+        secrets.create_secret(Name=f"programador-musical-loadtest-{index:03d}", SecretString="{}")
+    for index in range(30):
+        secrets.create_secret(Name=f"other-app-{index:03d}", SecretString="{}")
+    everything = json.loads(aws("list", "--json").stdout)
+    assert len(everything) == 122
+    assert {r["name"] for r in everything} >= {APP, DB}
+    loadtest = json.loads(aws("list", "--json", "--stack", "loadtest").stdout)
+    assert len(loadtest) == 120
+    assert set(loadtest[0]) == {
+        "name",
+        "lastChanged",
+        "lastAccessed",
+        "kmsKey",
+        "rotation",
+        "plannedDeletion",
+    }
+    assert aws("list", "--stack", "staging").stdout.startswith(
+        "no secrets named programador-musical-staging-*"
+    )
+
+
+def test_get_masks_every_value(aws, stack):
+    done = aws("get")
+    assert done.returncode == 0
+    for value in all_values(stack):
+        assert value not in done.stdout
+    assert (
+        f"jwt_secret_key: ******** ({len(stack.values[APP]['jwt_secret_key'])} characters)"
+        in done.stdout
+    )
+    assert f"{DB}\n  username: ********" in done.stdout
+
+
+def test_get_show_reveals_and_the_help_says_so(aws, stack):
+    done = aws("get", "--show")
+    assert stack.values[APP]["database_password"] in done.stdout
+    assert "clear text" in aws("get", "--help").stdout
+
+
+def test_get_value_prints_the_raw_value_for_scripts(aws, stack):
+    assert aws("get-value", "jwt_secret_key").stdout == stack.values[APP]["jwt_secret_key"] + "\n"
+    assert aws("get-value", "port", "--secret", "db").stdout == "5432\n"
+    assert aws("get-value", "database_url").stdout.strip() == stack.values[APP]["database_url"]
+
+
+def test_get_value_of_a_missing_key_lists_the_valid_ones(aws, stack):
+    line = assert_one_line_error(aws("get-value", "password"), 12, *all_values(stack))
+    assert "valid keys: jwt_secret_key, database_url" in line and "--secret db" in line
+
+
+def test_versions_lists_ids_stages_and_dates(aws, moto, stack):
+    moto.client("secretsmanager").put_secret_value(
+        SecretId=APP, SecretString=json.dumps(stack.values[APP])
+    )
+    done = aws("versions")
+    rows = [line.split() for line in done.stdout.splitlines()[1:]]
+    assert [row[0] for row in rows].count(APP) == 2
+    assert {row[2] for row in rows if row[0] == APP} == {"AWSCURRENT", "AWSPREVIOUS"}
+
+
+def test_restore_cancels_a_planned_deletion(aws, moto, stack):
+    moto.client("secretsmanager").delete_secret(SecretId=APP, RecoveryWindowInDays=7)
+    assert_one_line_error(aws("get-value", "jwt_secret_key"), 7)
+    done = aws("restore", APP)
+    assert done.returncode == 0 and "restored" in done.stdout
+    assert aws("get-value", "jwt_secret_key").returncode == 0
+    assert "nothing to restore" in aws("restore", APP).stdout
+
+
+# ---------------------------------------------------------------------------- doctor
+
+
+def test_doctor_passes_on_the_deployed_stack(aws):
+    done = aws("doctor")
+    assert done.returncode == 0, done.stdout
+    text = done.stdout
+    for expected in (
+        "PASS  credentials",
+        f"PASS  {APP} exists in us-east-1",
+        f"PASS  {DB} is not scheduled for deletion",
+        f"PASS  {PREFIX}-ecs-execution-role may GetSecretValue on {APP}",
+        f"PASS  {PREFIX}-ecs-execution-role may decrypt {DB} with its KMS key",
+        "PASS  app: SECRET_KEY resolves",
+        "PASS  app: DATABASE_URL resolves",
+        f"PASS  {APP} KMS key is enabled",
+    ):
+        assert expected in text, expected
+    assert "FAIL" not in text
+
+
+def test_doctor_reports_each_problem_with_a_fix(aws, moto, stack):
+    secrets, iam, kms = (moto.client(s) for s in ("secretsmanager", "iam", "kms"))
+    secrets.delete_secret(SecretId=DB, RecoveryWindowInDays=7)
+    iam.delete_role_policy(
+        RoleName=f"{PREFIX}-ecs-execution-role", PolicyName=f"{PREFIX}-ecs-execution-secrets"
+    )
+    kms.disable_key(KeyId=stack.key_id)
+    container = {
+        "name": "app",
+        "image": "x",
+        "memory": 512,
+        "secrets": [{"name": "SECRET_KEY", "valueFrom": f"{stack.secret_arns[APP]}:no_such_key::"}],
+    }
+    moto.client("ecs").register_task_definition(
+        family=f"{PREFIX}-app", containerDefinitions=[container]
+    )
+    done = aws("doctor")
+    assert done.returncode == 1
+    text = done.stdout
+    assert f"FAIL  {DB} is not scheduled for deletion" in text and f"restore {DB}" in text
+    assert (
+        f"FAIL  {PREFIX}-ecs-execution-role may GetSecretValue on {APP}: implicitly denied" in text
+    )
+    assert "FAIL  app: SECRET_KEY resolves" in text and "no JSON key 'no_such_key'" in text
+    assert f"FAIL  {APP} KMS key is enabled" in text and "Disabled" in text
+    assert text.count("fix: ") == text.count("FAIL  ")
+    for value in all_values(stack):
+        assert value not in text
+
+
+def test_doctor_regions_says_where_else_a_secret_exists(aws, moto, stack):
+    moto.client("secretsmanager", "eu-west-1").create_secret(Name=APP, SecretString="{}")
+    assert (
+        f"{stack.secret_arns[APP]} (also in eu-west-1)"
+        in aws("doctor", "--regions", "eu-west-1").stdout
+    )
+    elsewhere = aws("doctor", "--region", "eu-west-2", "--regions", "us-east-1,eu-west-1")
+    assert elsewhere.returncode == 1
+    assert f"FAIL  {APP} exists in eu-west-2" in elsewhere.stdout
+    assert "found in us-east-1, eu-west-1" in elsewhere.stdout
+
+
+# ---------------------------------------------------------------------------- SSM migration
+
+
+def _ssm_parameters(moto):
+    ssm = moto.client("ssm")
+    ssm.put_parameter(
+        Name="/programador-musical/production/jwt_secret_key",
+        Value="ssm-jwt-key-value-0123456789abcdef-xyz",
+        Type="SecureString",
+    )
+    ssm.put_parameter(
+        Name="/programador-musical/production/database/host",
+        Value="old-db.example.com",
+        Type="String",
+    )
+    ssm.put_parameter(
+        Name="/programador-musical/production/database_password",
+        Value="ssm-old-password",
+        Type="SecureString",
+    )
+    ssm.put_parameter(
+        Name="/programador-musical/production/feature_flag", Value="on", Type="String"
+    )
+
+
+def test_migrate_dry_run_prints_the_plan_masked_and_lists_the_rest(aws, moto):
+    _ssm_parameters(moto)
+    done = aws("migrate-from-ssm", "--path", "/programador-musical/production", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "/programador-musical/production/jwt_secret_key -> jwt.secretKey (secret) = ******** (38 characters)"
+        in done.stdout
+    )
+    assert "/programador-musical/production/database/host -> database.host" in done.stdout
+    assert "database_password: not migrated, the stack generates the password" in done.stdout
+    assert "feature_flag: not migrated, no config key matches it" in done.stdout
+    for value in ("ssm-jwt-key-value", "old-db.example.com", "ssm-old-password"):
+        assert value not in done.stdout
+
+
+def test_migrate_sets_secret_config_through_pulumi_on_stdin(aws, moto, pulumi_stub):
+    _ssm_parameters(moto)
+    done = aws(
+        "migrate-from-ssm",
+        "--path",
+        "/programador-musical/production",
+        "--yes",
+        env=pulumi_stub.env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert pulumi_stub.calls() == [
+        (
+            [
+                "config",
+                "set",
+                "--stack",
+                "production",
+                "--cwd",
+                str(ROOT),
+                "--secret",
+                "database.host",
+            ],
+            "old-db.example.com",
+        ),
+        (
+            [
+                "config",
+                "set",
+                "--stack",
+                "production",
+                "--cwd",
+                str(ROOT),
+                "--secret",
+                "jwt.secretKey",
+            ],
+            "ssm-jwt-key-value-0123456789abcdef-xyz",
+        ),
+    ]
+    assert "ssm-jwt-key-value" not in done.stdout + done.stderr
+
+
+def test_migrate_from_an_empty_path_is_an_error(aws):
+    line = assert_one_line_error(aws("migrate-from-ssm", "--path", "/nothing/here"), 3)
+    assert "no parameters under /nothing/here" in line
+
+
+# ---------------------------------------------------------------------------- Pulumi-driven writes
+
+
+class PulumiStub:
+    def __init__(self, directory, endpoint):
+        self.log = directory / "calls.jsonl"
+        script = directory / "pulumi"
+        script.write_text(
+            f"#!{sys.executable}\n"
+            "import json, os, sys\n"
+            "data = sys.stdin.read() if '--secret' in sys.argv else None\n"
+            "with open(os.environ['PULUMI_STUB_LOG'], 'a') as log:\n"
+            "    log.write(json.dumps([sys.argv[1:], data]) + '\\n')\n"
+            "sys.exit(int(os.environ.get('PULUMI_STUB_EXIT', '0')))\n"
+        )
+        script.chmod(script.stat().st_mode | stat.S_IEXEC)
+        self.env = cli_env(
+            endpoint,
+            PATH=f"{directory}{os.pathsep}{os.environ['PATH']}",
+            PULUMI_STUB_LOG=str(self.log),
+        )
+
+    def calls(self):
+        if not self.log.exists():
+            return []
+        return [tuple(json.loads(line)) for line in self.log.read_text().splitlines()]
+
+
+@pytest.fixture()
+def pulumi_stub(tmp_path, moto):
+    return PulumiStub(tmp_path, moto.endpoint)
+
+
+COMMON = ["--stack", "production", "--cwd", str(ROOT)]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["create", "--yes"], [(["up", *COMMON, "--yes"], None)]),
+        (
+            ["rotate-jwt", "--token", "t-2026", "--yes"],
+            [
+                (["config", "set", *COMMON, "rotation.jwt", "t-2026"], None),
+                (["up", *COMMON, "--yes"], None),
+            ],
+        ),
+        (
+            ["rotate-db", "--token", "t-2026", "--yes"],
+            [
+                (["config", "set", *COMMON, "rotation.database", "t-2026"], None),
+                (["up", *COMMON, "--yes"], None),
+            ],
+        ),
+        (
+            ["update-value", "database_host", "new-db.example.com", "--yes"],
+            [
+                (["config", "set", *COMMON, "database.host", "new-db.example.com"], None),
+                (["up", *COMMON, "--yes"], None),
+            ],
+        ),
+        (["delete", "--yes"], [(["destroy", *COMMON, "--yes"], None)]),
+        (
+            ["rotate-jwt", "--token", "t", "--stack", "staging", "--yes"],
+            [
+                (
+                    [
+                        "config",
+                        "set",
+                        "--stack",
+                        "staging",
+                        "--cwd",
+                        str(ROOT),
+                        "rotation.jwt",
+                        "t",
+                    ],
+                    None,
+                ),
+                (["up", "--stack", "staging", "--cwd", str(ROOT), "--yes"], None),
+            ],
+        ),
+    ],
+)
+def test_writes_run_exactly_these_pulumi_commands(aws, pulumi_stub, args, expected):
+    done = aws(*args, env=pulumi_stub.env)
+    assert done.returncode == 0, done.stderr
+    assert pulumi_stub.calls() == expected
+    for argv, _ in expected:
+        assert "$ pulumi " + " ".join(argv) in done.stdout
+
+
+def test_secret_update_goes_through_stdin_and_is_never_printed(aws, pulumi_stub):
+    done = aws(
+        "update-value",
+        "jwt_secret_key",
+        "-",
+        "--yes",
+        env=pulumi_stub.env,
+        stdin="new-jwt-key-from-stdin\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert pulumi_stub.calls()[0] == (
+        ["config", "set", *COMMON, "--secret", "jwt.secretKey"],
+        "new-jwt-key-from-stdin",
+    )
+    assert "new-jwt-key-from-stdin" not in done.stdout + done.stderr
+    assert "< (secret value on stdin)" in done.stdout
+
+
+def test_rotate_db_applies_the_new_password_to_rds_and_waits(aws, moto, stack, pulumi_stub):
+    moto.client("rds").create_db_instance(
+        DBInstanceIdentifier=f"{PREFIX}-db",
+        Engine="postgres",
+        DBInstanceClass="db.t4g.micro",
+        MasterUsername="programador_user",
+        MasterUserPassword="old-password-123",
+        AllocatedStorage=20,
+    )
+    done = aws(
+        "rotate-db", "--token", "t", "--rds-instance", f"{PREFIX}-db", "--yes", env=pulumi_stub.env
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"aws rds modify-db-instance --db-instance-identifier {PREFIX}-db --master-user-password ********"
+        in done.stdout
+    )
+    assert f"{PREFIX}-db has the new password and is available" in done.stdout
+    assert stack.values[DB]["password"] not in done.stdout + done.stderr
+    instance = moto.client("rds").describe_db_instances(DBInstanceIdentifier=f"{PREFIX}-db")[
+        "DBInstances"
+    ][0]
+    assert instance["DBInstanceStatus"] == "available"
+
+
+def test_without_pulumi_the_commands_are_printed_and_the_exit_is_non_zero(aws):
+    done = aws("rotate-jwt", "--token", "t-2026", "--yes")
+    line = assert_one_line_error(done, 10)
+    assert "Pulumi CLI is not installed" in line
+    assert f"$ pulumi config set {' '.join(COMMON)} rotation.jwt t-2026" in done.stdout
+    assert f"$ pulumi up {' '.join(COMMON)} --yes" in done.stdout
+
+
+def test_without_yes_and_without_a_terminal_nothing_runs(aws, pulumi_stub):
+    line = assert_one_line_error(aws("rotate-jwt", env=pulumi_stub.env), 13)
+    assert "--yes" in line
+    assert pulumi_stub.calls() == []
+
+
+def test_a_failing_destroy_explains_protection(aws, pulumi_stub):
+    env = {**pulumi_stub.env, "PULUMI_STUB_EXIT": "255"}
+    line = assert_one_line_error(aws("delete", "--yes", env=env), 11)
+    assert "protected" in line and "pulumi config set protect false" in line
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [("database_password", "rotate-db"), ("database_url", "built from"), ("nope", "settable keys")],
+)
+def test_values_the_stack_derives_cannot_be_set(aws, pulumi_stub, key, reason):
+    line = assert_one_line_error(aws("update-value", key, "x", "--yes", env=pulumi_stub.env), 64)
+    assert reason in line
+    assert pulumi_stub.calls() == []
+
+
+# ---------------------------------------------------------------------------- faults and bad input
+
+
+def test_no_credentials(moto, stack):
+    env = cli_env(moto.endpoint)
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+    line = assert_one_line_error(run(env, "get-value", "jwt_secret_key"), 5, *all_values(stack))
+    assert "no AWS credentials" in line
+
+
+def test_secret_in_another_region(moto, stack):
+    line = assert_one_line_error(
+        run(cli_env(moto.endpoint), "get", "--region", "eu-west-1"), 3, *all_values(stack)
+    )
+    assert "not found in eu-west-1" in line and "--regions" in line
+
+
+def test_missing_secret_of_another_stack(moto, stack):
+    line = assert_one_line_error(run(cli_env(moto.endpoint), "get", "--stack", "staging"), 3)
+    assert "programador-musical-staging-app-secrets not found" in line
+
+
+def test_no_region(moto, stack):
+    env = cli_env(moto.endpoint)
+    del env["AWS_DEFAULT_REGION"]
+    assert "no AWS region" in assert_one_line_error(run(env, "list"), 9)
+
+
+def test_unreachable_endpoint(stack):
+    env = cli_env("http://127.0.0.1:9", AWS_MAX_ATTEMPTS="1")
+    assert "cannot reach AWS in us-east-1" in assert_one_line_error(run(env, "list"), 9)
+
+
+def test_access_denied():
+    with FaultServer("AccessDeniedException") as fault:
+        line = assert_one_line_error(run(cli_env(fault.endpoint), "get-value", "jwt_secret_key"), 4)
+    assert "access denied in us-east-1 on programador-musical-production-app-secrets" in line
+
+
+def test_throttling_is_retried_in_standard_mode_then_reported():
+    with FaultServer("ThrottlingException") as fault:
+        line = assert_one_line_error(run(cli_env(fault.endpoint), "list"), 6)
+    assert fault.requests == 5  # standard retry mode, 5 attempts in all
+    assert "throttling" in line
+
+
+def test_non_json_secret_string(aws, moto, stack):
+    moto.client("secretsmanager").put_secret_value(
+        SecretId=APP, SecretString="plain text, not JSON"
+    )
+    line = assert_one_line_error(aws("get-value", "jwt_secret_key"), 8, "plain text, not JSON")
+    assert "does not hold a JSON object" in line
+
+
+def test_bad_arguments_exit_64(aws):
+    for args in (["no-such-command"], ["get-value"], ["get-value", "k", "--secret", "vault"]):
+        line = assert_one_line_error(aws(*args), 64)
+        assert "see --help" in line
+
+
+def test_read_commands_do_not_import_pulumi(moto, stack):
+    probe = (
+        "import sys, contextlib, io\n"
+        "from manage_secrets.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    code = main(['get-value', 'jwt_secret_key'])\n"
+        "assert code == 0, code\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=cli_env(moto.endpoint),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
