@@ -181,12 +181,20 @@ def config_schema() -> dict[str, dict]:
 class _Reader:
     """Parses raw config strings by their declared type, recording problems instead of raising."""
 
-    def __init__(self, project: str, raw: Callable[[str], str | None]):
+    def __init__(
+        self,
+        project: str,
+        raw: Callable[[str], str | None],
+        is_secret: Callable[[str], bool],
+    ):
         self.project = project
         self.raw = raw
+        self.is_secret = is_secret
         self.problems: list[ConfigProblem] = []
 
     def problem(self, key: str, value: Any, accepted: str, secret: bool = False) -> None:
+        # Declared secret in Pulumi.yaml, or set with `pulumi config set --secret`.
+        secret = secret or config_schema().get(key, {}).get("secret", False) or self.is_secret(key)
         shown = "[secret]" if secret else ("(not set)" if value is None else repr(value))
         self.problems.append(ConfigProblem(key, shown, accepted))
 
@@ -202,7 +210,7 @@ class _Reader:
             try:
                 return int(text.strip())
             except ValueError:
-                self.problem(key, text, "an integer", spec.get("secret", False))
+                self.problem(key, text, "an integer")
                 return None
         if kind == "boolean":
             if text.strip().lower() in ("true", "false"):
@@ -390,13 +398,14 @@ def load_settings(
     raw: Callable[[str], str | None],
     region: str | None,
     as_secret: Callable[[str], Any] = lambda value: value,
+    is_secret: Callable[[str], bool] = lambda key: False,
 ) -> Settings:
     """Builds the settings from raw config strings (`raw(key)`), or raises ConfigError.
 
     `as_secret` wraps secret values as soon as they are read (the program passes
     `pulumi.Output.secret`), so no plain copy of them is kept.
     """
-    reader = _Reader(project, raw)
+    reader = _Reader(project, raw, is_secret)
     app_name = reader.value("appName")
     prefix = f"{app_name}-{stack}"
     if not app_name or not NAME_PREFIX_PATTERN.match(prefix):
@@ -449,10 +458,12 @@ def load_settings(
 def settings_from_pulumi() -> Settings:
     """Reads the running program's configuration (CLI or synth mocks alike)."""
     config = pulumi.Config()
+    project = pulumi.get_project()
     return load_settings(
-        project=pulumi.get_project(),
+        project=project,
         stack=pulumi.get_stack(),
         raw=config.get,
+        is_secret=lambda key: pulumi.runtime.is_config_secret(f"{project}:{key}"),
         region=pulumi.Config("aws").get("region"),
         as_secret=pulumi.Output.secret,
     )

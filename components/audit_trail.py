@@ -7,12 +7,13 @@ for what is ingested.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
+
+from components.policy_documents import assumable_by, policy_document, statement
 
 
 @dataclass(frozen=True)
@@ -23,73 +24,48 @@ class AuditTrailArgs:
 
 
 def _bucket_policy(bucket: str, account: str, trail_arn: str) -> str:
+    cloudtrail = {"Service": "cloudtrail.amazonaws.com"}
     from_trail = {"StringEquals": {"aws:SourceArn": trail_arn}}
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "CloudTrailAclCheck",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                    "Action": "s3:GetBucketAcl",
-                    "Resource": f"arn:aws:s3:::{bucket}",
-                    "Condition": from_trail,
-                },
-                {
-                    "Sid": "CloudTrailWrite",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                    "Action": "s3:PutObject",
-                    "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*",
-                    "Condition": {
-                        "StringEquals": {
-                            "s3:x-amz-acl": "bucket-owner-full-control",
-                            "aws:SourceArn": trail_arn,
-                        }
-                    },
-                },
-                {
-                    "Sid": "DenyInsecureTransport",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:*",
-                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                },
-            ],
-        }
+    return policy_document(
+        statement(
+            "s3:GetBucketAcl",
+            f"arn:aws:s3:::{bucket}",
+            sid="CloudTrailAclCheck",
+            principal=cloudtrail,
+            condition=from_trail,
+        ),
+        statement(
+            "s3:PutObject",
+            f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*",
+            sid="CloudTrailWrite",
+            principal=cloudtrail,
+            condition={
+                "StringEquals": {
+                    "s3:x-amz-acl": "bucket-owner-full-control",
+                    "aws:SourceArn": trail_arn,
+                }
+            },
+        ),
+        statement(
+            "s3:*",
+            [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+            sid="DenyInsecureTransport",
+            effect="Deny",
+            principal="*",
+            condition={"Bool": {"aws:SecureTransport": "false"}},
+        ),
     )
 
 
 def _delivery_trust(account: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudtrail.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-                }
-            ],
-        }
+    return assumable_by(
+        "cloudtrail.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}}
     )
 
 
 def _delivery_policy(log_group_arn: str) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                    "Resource": f"{log_group_arn}:log-stream:*",
-                }
-            ],
-        }
+    return policy_document(
+        statement(["logs:CreateLogStream", "logs:PutLogEvents"], f"{log_group_arn}:log-stream:*")
     )
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
+from components.policy_documents import assumable_by
 from components.secrets import ApplicationSecrets
 
 # AWS's managed policy for image pull and log delivery; kept instead of hand-written permissions.
@@ -27,22 +27,13 @@ class EcsExecutionRoleArgs:
 
 def trust_policy(account_id: str, region: str) -> str:
     """ecs-tasks.amazonaws.com only, with the confused-deputy conditions AWS recommends."""
-    return json.dumps(
+    return assumable_by(
+        "ecs-tasks.amazonaws.com",
         {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "EcsTasksOfThisAccount",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                    "Condition": {
-                        "StringEquals": {"aws:SourceAccount": account_id},
-                        "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{region}:{account_id}:*"},
-                    },
-                }
-            ],
-        }
+            "StringEquals": {"aws:SourceAccount": account_id},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{region}:{account_id}:*"},
+        },
+        sid="EcsTasksOfThisAccount",
     )
 
 

@@ -10,6 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import signals
+from components.policy_documents import policy_document, statement
 from components.secrets import ApplicationSecrets
 
 METRIC_NAMESPACE = "ProgramadorMusical/Secrets"
@@ -52,65 +53,50 @@ class _LogSignal:
 def _topic_key_policy(account: str) -> str:
     # CloudWatch and EventBridge cannot publish to a topic encrypted with the AWS-managed
     # aws/sns key; they need these grants on a key of ours.
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAdministers",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
-                {
-                    "Sid": "AlarmPublishers",
-                    "Effect": "Allow",
-                    "Principal": {"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
-                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                    "Resource": "*",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
-                },
-            ],
-        }
+    return policy_document(
+        statement(
+            "kms:*",
+            "*",
+            sid="AccountAdministers",
+            principal={"AWS": f"arn:aws:iam::{account}:root"},
+        ),
+        statement(
+            ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "*",
+            sid="AlarmPublishers",
+            principal={"Service": ["cloudwatch.amazonaws.com", "events.amazonaws.com"]},
+            condition={"StringEquals": {"aws:SourceAccount": account}},
+        ),
     )
 
 
 def _topic_policy(topic_arn: str, account: str, rule_arn: str, alarm_arns: list[str]) -> str:
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "StackAlarmsPublish",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {"ArnEquals": {"aws:SourceArn": alarm_arns}},
-                },
-                {
-                    "Sid": "RotationRulePublishes",
-                    "Effect": "Allow",
-                    "Principal": {"Service": "events.amazonaws.com"},
-                    "Action": "sns:Publish",
-                    "Resource": topic_arn,
-                    "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
-                },
-                {
-                    "Sid": "AccountManages",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                    "Action": [
-                        "sns:GetTopicAttributes",
-                        "sns:SetTopicAttributes",
-                        "sns:Subscribe",
-                        "sns:ListSubscriptionsByTopic",
-                    ],
-                    "Resource": topic_arn,
-                },
+    return policy_document(
+        statement(
+            "sns:Publish",
+            topic_arn,
+            sid="StackAlarmsPublish",
+            principal={"Service": "cloudwatch.amazonaws.com"},
+            condition={"ArnEquals": {"aws:SourceArn": alarm_arns}},
+        ),
+        statement(
+            "sns:Publish",
+            topic_arn,
+            sid="RotationRulePublishes",
+            principal={"Service": "events.amazonaws.com"},
+            condition={"ArnEquals": {"aws:SourceArn": rule_arn}},
+        ),
+        statement(
+            [
+                "sns:GetTopicAttributes",
+                "sns:SetTopicAttributes",
+                "sns:Subscribe",
+                "sns:ListSubscriptionsByTopic",
             ],
-        }
+            topic_arn,
+            sid="AccountManages",
+            principal={"AWS": f"arn:aws:iam::{account}:root"},
+        ),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ from components.credentials import (
     SECRET_KEYS,
     database_url,
 )
+from components.policy_documents import policy_document, statement
 
 READ_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 
@@ -241,24 +241,16 @@ class ApplicationSecrets(pulumi.ComponentResource):
 
 
 def _read_policy_json(app_arn: str, db_arn: str, key_arn: str | None, region: str) -> str:
-    statements = [
-        {
-            "Sid": "ReadApplicationSecrets",
-            "Effect": "Allow",
-            "Action": list(READ_ACTIONS),
-            "Resource": [app_arn, db_arn],
-        }
-    ]
+    statements = [statement(list(READ_ACTIONS), [app_arn, db_arn], sid="ReadApplicationSecrets")]
     if key_arn:
         statements.append(
-            {
-                "Sid": "DecryptThroughSecretsManager",
-                "Effect": "Allow",
-                "Action": "kms:Decrypt",
-                "Resource": key_arn,
-                "Condition": {
+            statement(
+                "kms:Decrypt",
+                key_arn,
+                sid="DecryptThroughSecretsManager",
+                condition={
                     "StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}
                 },
-            }
+            )
         )
-    return json.dumps({"Version": "2012-10-17", "Statement": statements})
+    return policy_document(*statements)

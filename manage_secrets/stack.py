@@ -7,16 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from components.credentials import APP_SECRET_KEYS, DB_CREDENTIAL_KEYS
+
 DEFAULT_APP = "programador-musical"
-APP_KEYS = (
-    "jwt_secret_key",
-    "database_url",
-    "database_host",
-    "database_name",
-    "database_username",
-    "database_password",
-)
-DB_KEYS = ("username", "password", "engine", "host", "port", "dbname")
+# components.credentials imports nothing heavy: the CLI shares the keys the stack writes.
+APP_KEYS, DB_KEYS = APP_SECRET_KEYS, DB_CREDENTIAL_KEYS
 
 # JSON key -> (config key, set as a secret)
 CONFIG_FOR_KEY = {

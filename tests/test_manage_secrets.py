@@ -21,6 +21,7 @@ from conftest import ROOT, synth
 APP = "programador-musical-production-app-secrets"
 DB = "programador-musical-production-db-credentials"
 PREFIX = "programador-musical-production"
+COMMON = ["--stack", "production", "--cwd", str(ROOT)]
 
 
 @pytest.fixture(scope="session")
@@ -301,29 +302,11 @@ def test_migrate_sets_secret_config_through_pulumi_on_stdin(aws, moto, pulumi_st
     assert done.returncode == 0, done.stderr
     assert pulumi_stub.calls() == [
         (
-            [
-                "config",
-                "set",
-                "--stack",
-                "production",
-                "--cwd",
-                str(ROOT),
-                "--secret",
-                "database.host",
-            ],
+            ["config", "set", *COMMON, "--secret", "database.host"],
             "old-db.example.com",
         ),
         (
-            [
-                "config",
-                "set",
-                "--stack",
-                "production",
-                "--cwd",
-                str(ROOT),
-                "--secret",
-                "jwt.secretKey",
-            ],
+            ["config", "set", *COMMON, "--secret", "jwt.secretKey"],
             "ssm-jwt-key-value-0123456789abcdef-xyz",
         ),
     ]
@@ -366,9 +349,6 @@ class PulumiStub:
 @pytest.fixture()
 def pulumi_stub(tmp_path, moto):
     return PulumiStub(tmp_path, moto.endpoint)
-
-
-COMMON = ["--stack", "production", "--cwd", str(ROOT)]
 
 
 @pytest.mark.parametrize(

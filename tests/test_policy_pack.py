@@ -311,3 +311,28 @@ def test_policy_check_cli_bad_input(args, code):
     done = _policy_check(*args)
     assert done.returncode == code
     assert "Traceback" not in done.stderr and done.stderr.strip()
+
+
+def test_pack_main_only_builds_the_policy_pack():
+    """Constructing a PolicyPack starts the analyzer server, so no test imports __main__.py;
+    this reads it instead and checks it holds nothing but the pack."""
+    import ast
+
+    tree = ast.parse((ROOT / "policy" / "__main__.py").read_text())
+    statements = [
+        node
+        for node in tree.body
+        if not isinstance(node, (ast.Import, ast.ImportFrom, ast.Expr))
+        or (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call))
+    ]
+    (call,) = statements
+    assert call.value.func.id == "PolicyPack"
+    keywords = {k.arg: ast.unparse(k.value) for k in call.value.keywords}
+    assert keywords["policies"] == "POLICIES"
+    assert keywords["enforcement_level"] == "EnforcementLevel.MANDATORY"
+    import yaml
+
+    manifest = yaml.safe_load((ROOT / "policy" / "PulumiPolicy.yaml").read_text())
+    assert manifest["runtime"]["name"] == "python"
+    requirements = (ROOT / "policy" / "requirements.txt").read_text()
+    assert "pulumi-policy~=" in requirements

@@ -160,3 +160,31 @@ def test_config_error_registers_nothing():
     with pytest.raises(ConfigError):
         synthesize("production", {"database.port": "x"}, mocks=Counting(region="us-east-1"))
     assert Counting.created == 0
+
+
+def test_values_set_as_secrets_are_masked_in_errors():
+    """`migrate-from-ssm` sets database.host as secret config; a bad one must not be echoed."""
+    values = {**VALID, "database.host": "secret host!"}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(
+            "programador-musical",
+            "production",
+            values.get,
+            "us-east-1",
+            is_secret=lambda key: key == "database.host",
+        )
+    assert "secret host!" not in str(caught.value)
+    assert "database.host = [secret]" in str(caught.value)
+
+
+def test_encrypted_stack_values_are_secret_in_the_synth(tmp_path):
+    from tools.synth import load_stack_config
+
+    (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        "config:\n  demo:database.host:\n    secure: v1:AAAA\n  aws:region: us-east-1\n"
+    )
+    config = load_stack_config("dev", program_dir=tmp_path)
+    assert config.secret_keys == ["demo:database.host"]
+    assert config.values["demo:database.host"] != "v1:AAAA"
+    assert any("cannot be read offline" in warning for warning in config.warnings)

@@ -114,18 +114,13 @@ def main(argv=None) -> int:
         EXIT_NO_STACK,
         SynthUsageError,
         _Parser,
+        add_config_argument,
         parse_overrides,
     )
 
     parser = _Parser(prog="python -m tools.policy_check", description=__doc__.split("\n\n")[0])
     parser.add_argument("--stack", action="append", help="stack(s) to check (default: production)")
-    parser.add_argument(
-        "--config",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a config value for the check (repeatable)",
-    )
+    add_config_argument(parser)
     args = parser.parse_args(argv)
     failed = False
     for stack in args.stack or ["production"]:

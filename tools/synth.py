@@ -264,6 +264,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
 
 
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config value, as `pulumi config set` would (repeatable)",
+    )
+
+
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
     overrides = {}
     for pair in pairs:
@@ -283,13 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--show-secrets", action="store_true", help="print secret values instead of [secret]"
     )
-    parser.add_argument(
-        "--config",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a config value, as `pulumi config set` would (repeatable)",
-    )
+    add_config_argument(parser)
     args = parser.parse_args(argv)
 
     from settings import ConfigError
