@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -10,23 +9,11 @@ import pulumi
 import pulumi_aws as aws
 
 from components import signals
+from components.dashboard import secrets_dashboard
 from components.policy_documents import policy_document, statement
 from components.secrets import ApplicationSecrets
 
-METRIC_NAMESPACE = "ProgramadorMusical/Secrets"
 RUNBOOK = "README.md, section Monitoring"
-PERIOD_SECONDS = 300
-
-# API call counts per account, published every minute by CloudWatch usage metrics:
-# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Usage-Metrics.html
-# Secrets Manager's values (Service "Secrets Manager", Type "API", Class "None", Resource = the
-# API name) are listed in https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-cloudwatch.html
-RETRIEVAL_DIMENSIONS = {
-    "Service": "Secrets Manager",
-    "Type": "API",
-    "Resource": "GetSecretValue",
-    "Class": "None",
-}
 
 
 @dataclass(frozen=True)
@@ -153,7 +140,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
                 "retrieval-volume",
                 namespace="AWS/Usage",
                 metric="CallCount",
-                dimensions=RETRIEVAL_DIMENSIONS,
+                dimensions=signals.RETRIEVAL_DIMENSIONS,
                 threshold=args.retrieval_threshold,
                 comparison="GreaterThanThreshold",
                 description=(
@@ -219,7 +206,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
                 pattern=log_signal.pattern,
                 metric_transformation={
                     "name": f"{prefix}/{log_signal.metric}",
-                    "namespace": METRIC_NAMESPACE,
+                    "namespace": signals.METRIC_NAMESPACE,
                     "value": "1",
                 },
                 opts=child,
@@ -229,7 +216,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
                     self._alarm(
                         prefix,
                         log_signal.signal,
-                        namespace=METRIC_NAMESPACE,
+                        namespace=signals.METRIC_NAMESPACE,
                         metric=f"{prefix}/{log_signal.metric}",
                         dimensions=None,
                         threshold=1,
@@ -266,7 +253,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
             f"{prefix}-secrets",
             dashboard_name=f"{prefix}-secrets",
             dashboard_body=pulumi.Output.all(region, *[a.arn for a in self.alarms]).apply(
-                lambda v: _dashboard(prefix, v[0], list(v[1:]), bool(log_signals))
+                lambda v: secrets_dashboard(prefix, v[0], list(v[1:]), bool(log_signals))
             ),
             opts=child,
         )
@@ -299,7 +286,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
             metric_name=metric,
             dimensions=dict(dimensions) if dimensions else None,
             statistic="Sum",
-            period=PERIOD_SECONDS,
+            period=signals.PERIOD_SECONDS,
             evaluation_periods=1,
             threshold=threshold,
             comparison_operator=comparison,
@@ -310,60 +297,3 @@ class SecretsMonitoring(pulumi.ComponentResource):
             tags=dict(tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
-
-
-def _dashboard(prefix: str, region: str, alarm_arns: list[str], with_trail: bool) -> str:
-    def metric_widget(title: str, metrics: list, y: int) -> dict:
-        return {
-            "type": "metric",
-            "x": 0,
-            "y": y,
-            "width": 24,
-            "height": 6,
-            "properties": {
-                "title": title,
-                "region": region,
-                "stat": "Sum",
-                "period": PERIOD_SECONDS,
-                "view": "timeSeries",
-                "metrics": metrics,
-            },
-        }
-
-    widgets = [
-        {
-            "type": "alarm",
-            "x": 0,
-            "y": 0,
-            "width": 24,
-            "height": 3,
-            "properties": {"title": f"{prefix} secrets alarms", "alarms": alarm_arns},
-        },
-        metric_widget(
-            "GetSecretValue calls (account, region)",
-            [["AWS/Usage", "CallCount", *[x for kv in RETRIEVAL_DIMENSIONS.items() for x in kv]]],
-            3,
-        ),
-    ]
-    if with_trail:
-        widgets.append(
-            metric_widget(
-                "Access problems (this stack's secrets)",
-                [
-                    [METRIC_NAMESPACE, f"{prefix}/UnauthorizedAccess"],
-                    [METRIC_NAMESPACE, f"{prefix}/FailedRetrievals"],
-                ],
-                9,
-            )
-        )
-        widgets.append(
-            metric_widget(
-                "Rotations",
-                [
-                    [METRIC_NAMESPACE, f"{prefix}/RotationSucceeded"],
-                    [METRIC_NAMESPACE, f"{prefix}/RotationFailed"],
-                ],
-                15,
-            )
-        )
-    return json.dumps({"widgets": widgets})

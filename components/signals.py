@@ -15,6 +15,19 @@ import json
 from collections.abc import Sequence
 
 EVENT_SOURCE = "secretsmanager.amazonaws.com"
+METRIC_NAMESPACE = "ProgramadorMusical/Secrets"
+PERIOD_SECONDS = 300
+
+# API call counts per account, published every minute by CloudWatch usage metrics:
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Usage-Metrics.html
+# Secrets Manager's values (Service "Secrets Manager", Type "API", Class "None", Resource = the
+# API name) are listed in https://docs.aws.amazon.com/secretsmanager/latest/userguide/monitoring-cloudwatch.html
+RETRIEVAL_DIMENSIONS = {
+    "Service": "Secrets Manager",
+    "Type": "API",
+    "Resource": "GetSecretValue",
+    "Class": "None",
+}
 # botocore logs model: FilterPattern max length.
 FILTER_PATTERN_MAX_LENGTH = 1024
 
