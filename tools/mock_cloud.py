@@ -82,8 +82,9 @@ def _secret_suffix(name: str) -> str:
 class MockCloud(Mocks):
     region: str
     account: str = MOCK_ACCOUNT
-    # additionalSecretOutputs of the registration under way, set by RecordingMonitor.
-    pending_secret_outputs: list[str] = field(default_factory=list)
+    # additionalSecretOutputs of the registration under way on each thread (the SDK registers
+    # from several executor threads at once), set by RecordingMonitor.
+    registering: threading.local = field(default_factory=threading.local)
     # "<org>/<project>/<stack>" -> (outputs, names of the secret ones), answered to StackReference.
     stack_references: dict[str, tuple[dict, set[str]]] = field(default_factory=dict)
 
@@ -182,7 +183,7 @@ class MockCloud(Mocks):
         inputs = _unwrap(args.inputs)
         resource_id, computed = self._resource_state(args.typ, args.name, inputs)
         state = {**args.inputs, "id": resource_id, **computed}
-        for key in self.pending_secret_outputs:
+        for key in getattr(self.registering, "secret_outputs", ()):
             if key in state and not is_secret(state[key]):
                 state[key] = wrap_secret(state[key])
         return resource_id, state
@@ -259,11 +260,11 @@ class RecordingMonitor(MockMonitor):
             self._note_thread_loop()
 
     def RegisterResource(self, request):
-        self.cloud.pending_secret_outputs = list(request.additionalSecretOutputs)
+        self.cloud.registering.secret_outputs = list(request.additionalSecretOutputs)
         try:
             response = super().RegisterResource(request)
         finally:
-            self.cloud.pending_secret_outputs = []
+            self.cloud.registering.secret_outputs = ()
             self._note_thread_loop()
         if request.type != "pulumi:pulumi:Stack":
             self.registrations.append(
