@@ -111,7 +111,6 @@ def main(argv=None) -> int:
     from settings import ConfigError
     from tools.synth import (
         EXIT_CONFIG_ERROR,
-        EXIT_NO_STACK,
         SynthUsageError,
         _Parser,
         add_config_argument,
@@ -128,7 +127,7 @@ def main(argv=None) -> int:
             violations = check(synthesize(stack, parse_overrides(args.config)))
         except SynthUsageError as error:
             print(f"policy_check: {error}", file=sys.stderr)
-            return EXIT_NO_STACK if "stack init" in str(error) else error.exit_code
+            return error.exit_code
         except ConfigError as error:
             print(error, file=sys.stderr)
             return EXIT_CONFIG_ERROR

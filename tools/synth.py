@@ -34,7 +34,9 @@ EXIT_USAGE = 64
 class SynthUsageError(Exception):
     """A request the synth cannot serve (unknown stack, malformed --config)."""
 
-    exit_code = EXIT_USAGE
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass
@@ -99,7 +101,8 @@ def load_stack_config(
         raise SynthUsageError(
             f"no {stack_file.name} in {program_dir}: create the stack with "
             f"`pulumi stack init {stack}` or pick one of "
-            + ", ".join(sorted(p.name[7:-5] for p in program_dir.glob("Pulumi.*.yaml")))
+            + ", ".join(sorted(p.name[7:-5] for p in program_dir.glob("Pulumi.*.yaml"))),
+            EXIT_NO_STACK,
         )
     stack_doc = yaml.safe_load(stack_file.read_text()) or {}
     declared_secret = {
@@ -308,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except SynthUsageError as error:
         print(f"synth: {error}", file=sys.stderr)
-        return EXIT_NO_STACK if "stack init" in str(error) else EXIT_USAGE
+        return error.exit_code
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG_ERROR
