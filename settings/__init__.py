@@ -70,7 +70,8 @@ def load_settings(
 
     database = database_settings(reader)
     jwt_bytes = reader.integer("jwt.bytes", 32, 256)
-    imported = reader.raw("jwt.secretKey")
+    # The declared default is "" (the Pulumi CLI requires a value or a default): generate.
+    imported = reader.raw("jwt.secretKey") or None
     if imported is not None and len(imported) < 32:
         reader.problem("jwt.secretKey", imported, "an existing key of at least 32 characters", True)
 

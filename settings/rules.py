@@ -188,7 +188,7 @@ def monitoring_settings(reader: Reader) -> MonitoringSettings:
     for email in emails:
         if not isinstance(email, str) or not EMAIL_PATTERN.match(email):
             reader.problem("monitoring.alarmEmails", email, "a list of email addresses")
-    log_group = reader.value("monitoring.cloudTrailLogGroup")
+    log_group = reader.value("monitoring.cloudTrailLogGroup") or None
     create_trail = reader.value("monitoring.createTrail")
     if log_group is not None and not LOG_GROUP_PATTERN.match(log_group):
         reader.problem(

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 from conftest import ROOT
+
+from settings import ConfigError, load_settings
 
 
 def test_pulumi_project_declares_runtime_and_typed_config():
@@ -43,3 +46,14 @@ def test_ci_runs_the_readme_test_command():
     script = (ROOT / ".ci" / "run").read_text()
     assert "make test" in script
     assert "make test" in (ROOT / "README.md").read_text()
+
+
+def test_only_required_keys_lack_a_default():
+    """The Pulumi CLI refuses a stack that has no value for a key declared without a default,
+    so such keys must be the ones the program itself requires."""
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    without_default = {key for key, spec in project["config"].items() if "default" not in spec}
+    assert without_default == {"database.host", "container.image"}
+    with pytest.raises(ConfigError) as caught:
+        load_settings("programador-musical", "production", lambda key: None, "us-east-1")
+    assert {problem.key for problem in caught.value.problems} == without_default
