@@ -86,3 +86,16 @@ def test_a_renamed_output_breaks_the_consumer(secrets_stack, example, output):
             program_dir=ROOT / "examples" / example,
             stack_references={REFERENCE: renamed},
         )
+
+
+@pytest.mark.parametrize("example", ["database", "service"])
+def test_example_config_keys_without_default_are_set_by_the_stack(example):
+    """The Pulumi CLI refuses to run a stack missing a key declared without a default."""
+    import yaml
+
+    directory = ROOT / "examples" / example
+    project = yaml.safe_load((directory / "Pulumi.yaml").read_text())
+    stack = yaml.safe_load((directory / "Pulumi.production.yaml").read_text())["config"]
+    for key, spec in project["config"].items():
+        if "default" not in spec:
+            assert f"{project['name']}:{key}" in stack, key
