@@ -47,10 +47,16 @@ class Aws:
         except Exception as error:  # noqa: BLE001 - translated or re-raised
             raise translate(error, region or self.region, subject) from None
 
-    def secret_json(self, secret_id: str, version_stage: str | None = None) -> dict:
-        """The secret's JSON object; a one-line error (no value in it) when it is not JSON."""
+    def secret_json(
+        self, secret_id: str, version_stage: str | None = None, version_id: str | None = None
+    ) -> dict:
+        """The secret's JSON object (AWSCURRENT unless a stage or version is named); a one-line
+        error (no value in it) when it is not JSON."""
         secrets = self.client("secretsmanager")
-        extra = {"VersionStage": version_stage} if version_stage else {}
+        if version_id:
+            extra = {"VersionId": version_id}
+        else:
+            extra = {"VersionStage": version_stage} if version_stage else {}
         response = self.call(
             lambda: secrets.get_secret_value(SecretId=secret_id, **extra), secret_id
         )

@@ -25,6 +25,7 @@ class Doctor:
         self.other_regions = [r for r in other_regions if r != aws.region]
         self.checks: list[Check] = []
         self.described: dict[str, dict] = {}
+        self.keys: dict[str, dict] = {}
 
     def record(self, title: str, passed: bool, detail: str = "", fix: str = "") -> None:
         self.checks.append(Check(title, passed, detail, fix))
@@ -146,18 +147,26 @@ class Doctor:
             key = described.get("KmsKeyId")
             if key and not key.startswith("alias/aws/"):
                 via = {"kms:ViaService": f"secretsmanager.{self.aws.region}.amazonaws.com"}
-                key_arn = self._key_arn(key)
-                decision = evaluate(documents, "kms:Decrypt", key_arn, via)
-                self.record(
+
+                def may_decrypt(key=key, via=via) -> str:
+                    arn = self._key_metadata(key)["Arn"]
+                    decision = evaluate(documents, "kms:Decrypt", arn, via)
+                    if not decision.allowed:
+                        raise CliError(1, decision.value)
+                    return decision.value
+
+                self.attempt(
                     f"{role} may decrypt {name} with its KMS key",
-                    decision.allowed,
-                    decision.value,
+                    may_decrypt,
                     "run `pulumi up`: the grant includes kms:Decrypt on the stack's key",
                 )
 
-    def _key_arn(self, key: str) -> str:
-        kms = self.aws.client("kms")
-        return self.aws.call(lambda: kms.describe_key(KeyId=key), key)["KeyMetadata"]["Arn"]
+    def _key_metadata(self, key: str) -> dict:
+        # The role check and the key check both need it: one DescribeKey per key.
+        if key not in self.keys:
+            kms = self.aws.client("kms")
+            self.keys[key] = self.aws.call(lambda: kms.describe_key(KeyId=key), key)["KeyMetadata"]
+        return self.keys[key]
 
     def _task_definition(self) -> None:
         family = self.names.task_family
@@ -197,41 +206,26 @@ class Doctor:
         parts = value_from.split(":")
         arn, rest = ":".join(parts[:7]), parts[7:] + ["", "", ""]
         json_key, stage, version_id = rest[:3]
-        secrets = self.aws.client("secretsmanager")
-        extra = {"VersionStage": stage} if stage else {}
-        if version_id:
-            extra = {"VersionId": version_id}
 
         def resolve() -> str:
-            import json
-
-            response = self.aws.call(lambda: secrets.get_secret_value(SecretId=arn, **extra), arn)
+            values = self.aws.secret_json(arn, stage or None, version_id or None)
             if not json_key:
                 return "secret exists"
-            try:
-                values = json.loads(response.get("SecretString") or "")
-            except ValueError:
-                values = None
-            if not isinstance(values, dict) or json_key not in values:
+            if json_key not in values:
                 raise CliError(1, f"the secret has no JSON key {json_key!r}")
             return f"JSON key {json_key} present"
 
         self.attempt(title, resolve, fix)
 
     def _kms_keys(self) -> None:
-        kms = self.aws.client("kms")
         for name, described in self.described.items():
             key = described.get("KmsKeyId")
             if not key or key.startswith("alias/aws/"):
                 self.record(f"{name} KMS key", True, "aws/secretsmanager (AWS managed)")
                 continue
-            state = ""
 
             def probe(key=key) -> str:
-                nonlocal state
-                state = self.aws.call(lambda: kms.describe_key(KeyId=key), key)["KeyMetadata"][
-                    "KeyState"
-                ]
+                state = self._key_metadata(key)["KeyState"]
                 if state != "Enabled":
                     raise CliError(1, f"key {key} is {state}")
                 return f"{key} enabled"
