@@ -239,22 +239,17 @@ def _tree_order(resources: list[dict]) -> list[dict]:
 
 
 def format_tree(result: SynthResult) -> str:
-    children: dict[str | None, list[dict]] = {}
-    for resource in result.resources:
-        children.setdefault(resource["parent"], []).append(resource)
     lines = [f"{result.project} / {result.stack} (offline synth: Pulumi mocks, no AWS)", ""]
-
-    def walk(parent: str | None, depth: int) -> None:
-        for resource in children.get(parent, []):
-            pad = "  " * depth
-            flag = "  [protected]" if resource["protect"] else ""
-            lines.append(f"{pad}{resource['type']}  {resource['name']}{flag}")
-            for key, value in resource["inputs"].items():
-                shown = value if isinstance(value, str) else json.dumps(value)
-                lines.append(f"{pad}    {key}: {shown}")
-            walk(resource["name"], depth + 1)
-
-    walk(None, 0)
+    # result.resources is already in tree order (_tree_order): parents before their children.
+    depth: dict[str | None, int] = {None: -1}
+    for resource in result.resources:
+        depth[resource["name"]] = depth[resource["parent"]] + 1
+        pad = "  " * depth[resource["name"]]
+        flag = "  [protected]" if resource["protect"] else ""
+        lines.append(f"{pad}{resource['type']}  {resource['name']}{flag}")
+        for key, value in resource["inputs"].items():
+            shown = value if isinstance(value, str) else json.dumps(value)
+            lines.append(f"{pad}    {key}: {shown}")
     lines += ["", "outputs:"]
     lines += [f"    {name}: {json.dumps(value)}" for name, value in result.outputs.items()]
     if result.warnings:
