@@ -66,7 +66,9 @@ PROGRAM = textwrap.dedent(
     for index in range(copies):
         ApplicationSecrets(f"secrets-{index}", ApplicationSecretsArgs(
             name_prefix=f"bench-{index}", database_host="db.example.com", database_port=5432,
-            database_name="bench", database_username="bench", customer_managed_key=True))
+            database_name="bench", database_username="bench", database_engine="postgres",
+            password_length=20, jwt_bytes=32, rotation_jwt="initial", rotation_database="initial",
+            customer_managed_key=True, recovery_window_in_days=30, protect=True))
     """
 )
 

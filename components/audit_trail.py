@@ -16,10 +16,10 @@ import pulumi_aws as aws
 from components.policy_documents import assumable_by, policy_document, statement
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AuditTrailArgs:
     name_prefix: str
-    log_retention_in_days: int = 90
+    log_retention_in_days: int
     tags: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -16,12 +16,12 @@ from components.secrets import ApplicationSecrets
 RUNBOOK = "README.md, section Monitoring"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SecretsMonitoringArgs:
     name_prefix: str
     secrets: ApplicationSecrets
-    alarm_emails: Sequence[str] = ()
-    retrieval_threshold: int = 10
+    alarm_emails: Sequence[str]
+    retrieval_threshold: int
     # A log group that receives CloudTrail management events; None leaves out the
     # CloudTrail-based alarms (the program warns).
     cloudtrail_log_group_name: pulumi.Input[str] | None = None
@@ -191,8 +191,8 @@ class SecretsMonitoring(pulumi.ComponentResource):
         ]
         if args.cloudtrail_log_group_name is None:
             pulumi.log.warn(
-                f"{prefix}: no CloudTrail log group (set monitoring.cloudTrailLogGroup or "
-                "monitoring.createTrail): the unauthorized-access, failed-retrievals and "
+                f"{prefix}: no CloudTrail log group (set monitoringCloudTrailLogGroup or "
+                "monitoringCreateTrail): the unauthorized-access, failed-retrievals and "
                 "rotation-failed alarms are left out; only retrieval volume and the EventBridge "
                 "rotation-failure notification remain",
                 resource=self,

@@ -32,23 +32,26 @@ class ContainerSecret:
         return {"name": self.name, "valueFrom": self.value_from}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApplicationSecretsArgs:
+    """Every value that has a config key is required here: its default lives in the declaration
+    (settings/declarations.py), never in a second place that could drift."""
+
     name_prefix: str
     database_host: str
     database_port: int
     database_name: str
     database_username: str
-    database_engine: str = "postgres"
-    password_length: int = 20
-    jwt_bytes: int = 32
+    database_engine: str
+    password_length: int
+    jwt_bytes: int
+    rotation_jwt: str
+    rotation_database: str
+    customer_managed_key: bool
+    recovery_window_in_days: int
+    protect: bool
     # An existing key (secret Output) to keep instead of generating one.
     jwt_imported_key: pulumi.Input[str] | None = None
-    rotation_jwt: str = "initial"
-    rotation_database: str = "initial"
-    customer_managed_key: bool = False
-    recovery_window_in_days: int = 30
-    protect: bool = True
     tags: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -11,16 +11,16 @@ import pulumi_aws as aws
 from components.secrets import ContainerSecret
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApplicationTaskDefinitionArgs:
     name_prefix: str
     image: str
     execution_role_arn: pulumi.Input[str]
     container_secrets: Sequence[ContainerSecret]
-    cpu: int = 256
-    memory: int = 512
-    container_port: int = 8000
-    log_retention_in_days: int = 30
+    cpu: int
+    memory: int
+    container_port: int
+    log_retention_in_days: int
     # Plain settings only; anything sensitive goes through container_secrets.
     environment: Mapping[str, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)

@@ -186,9 +186,9 @@ def run(args: argparse.Namespace) -> int:
         if command == "update-value":
             _update_value(plan, names, args.key, args.value)
         elif command == "rotate-jwt":
-            plan.config_set("rotation.jwt", _token(args.token))
+            plan.config_set("rotationJwt", _token(args.token))
         elif command == "rotate-db":
-            plan.config_set("rotation.database", _token(args.token))
+            plan.config_set("rotationDatabase", _token(args.token))
             if args.rds_instance:
                 plan.then.append(_apply_password_to_rds(aws, names, args.rds_instance))
         if command == "delete":

@@ -10,20 +10,20 @@ from manage_secrets.errors import EXIT_NOT_FOUND, CliError
 # Name below --path, lowercase, "/" and "-" as "_" (so .../database/host is database_host)
 # -> config key of the stack.
 CONFIG_FOR_PARAMETER = {
-    "jwt_secret_key": "jwt.secretKey",
-    "jwt_secret": "jwt.secretKey",
-    "secret_key": "jwt.secretKey",
-    "database_host": "database.host",
-    "host": "database.host",
-    "db_host": "database.host",
-    "database_port": "database.port",
-    "db_port": "database.port",
-    "database_name": "database.name",
-    "db_name": "database.name",
-    "database_username": "database.username",
-    "database_user": "database.username",
-    "db_user": "database.username",
-    "db_username": "database.username",
+    "jwt_secret_key": "jwtSecretKey",
+    "jwt_secret": "jwtSecretKey",
+    "secret_key": "jwtSecretKey",
+    "database_host": "databaseHost",
+    "host": "databaseHost",
+    "db_host": "databaseHost",
+    "database_port": "databasePort",
+    "db_port": "databasePort",
+    "database_name": "databaseName",
+    "db_name": "databaseName",
+    "database_username": "databaseUsername",
+    "database_user": "databaseUsername",
+    "db_user": "databaseUsername",
+    "db_username": "databaseUsername",
 }
 GENERATED_BY_THE_STACK = {"database_password", "db_password"}
 

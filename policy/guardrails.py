@@ -90,7 +90,7 @@ def _customer_managed_key(args: ResourceValidationArgs, report: ReportViolation)
     if not key or key in ("alias/aws/secretsmanager",):
         report(
             f"secret {args.name} uses the AWS-managed aws/secretsmanager key, whose policy you "
-            "cannot restrict: set kms.customerManagedKey to true"
+            "cannot restrict: set kmsCustomerManagedKey to true"
         )
 
 

@@ -1,16 +1,18 @@
 """The stack's typed settings: read once, validated in one place, before any resource exists.
 
-Key names, types, descriptions and defaults live in Pulumi.yaml (its `config:` block);
-`settings.rules` adds what each accepts. Every problem is collected, so one run reports all.
+Key names, types, defaults and accepted forms are declared once, in `settings.declarations`
+(Pulumi.yaml's `config:` block is generated from it); `settings.rules` checks what each accepts.
+Every problem is collected, so one run reports all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pulumi
 
+from settings.declarations import CONFIG_KEYS, ConfigKey
 from settings.model import (
     ContainerSettings,
     DatabaseSettings,
@@ -26,17 +28,18 @@ from settings.rules import (
     rotation_token,
     tags,
 )
-from settings.schema import ConfigError, ConfigProblem, Reader, config_schema
+from settings.schema import ConfigError, ConfigProblem, Reader
 
 __all__ = [
+    "CONFIG_KEYS",
     "ConfigError",
+    "ConfigKey",
     "ConfigProblem",
     "ContainerSettings",
     "DatabaseSettings",
     "MonitoringSettings",
     "SecretMapping",
     "Settings",
-    "config_schema",
     "load_settings",
     "settings_from_pulumi",
 ]
@@ -49,13 +52,17 @@ def load_settings(
     region: str | None,
     as_secret: Callable[[str], Any] = lambda value: value,
     is_secret: Callable[[str], bool] = lambda key: False,
+    present: Iterable[str] = (),
 ) -> Settings:
     """Builds the settings from raw config strings (`raw(key)`), or raises ConfigError.
 
-    `as_secret` wraps secret values as soon as they are read (the program passes
-    `pulumi.Output.secret`), so no plain copy of them is kept.
+    `present` names every key of the project's namespace the stack has, so that undeclared ones
+    (typos, the old dotted layout) are reported instead of silently ignored. `as_secret` wraps
+    secret values as soon as they are read (the program passes `pulumi.Output.secret`), so no
+    plain copy of them is kept.
     """
     reader = Reader(project, raw, is_secret)
+    reader.undeclared(present)
     app_name = reader.value("appName")
     prefix = f"{app_name}-{stack}"
     if not app_name or not NAME_PREFIX_PATTERN.match(prefix):
@@ -69,20 +76,18 @@ def load_settings(
         reader.problem("aws:region", region, "an AWS region such as us-east-1")
 
     database = database_settings(reader)
-    jwt_bytes = reader.integer("jwt.bytes", 32, 256)
+    jwt_bytes = reader.integer("jwtBytes")
     # The declared default is "" (the Pulumi CLI requires a value or a default): generate.
-    imported = reader.raw("jwt.secretKey") or None
-    if imported is not None and len(imported) < 32:
-        reader.problem("jwt.secretKey", imported, "an existing key of at least 32 characters", True)
+    imported = reader.value("jwtSecretKey") or None
+    if imported is not None and (len(imported) < 32 or not is_secret("jwtSecretKey")):
+        # Pulumi.yaml cannot make the CLI demand encryption of an optional key (see
+        # tools/project_config.py), so the program does: a plaintext key in a stack file is refused.
+        reader.problem("jwtSecretKey", imported)
 
     protect = reader.value("protect")
     window = reader.value("recoveryWindowInDays")
     if window is not None and not (7 <= window <= 30 or (window == 0 and protect is False)):
-        reader.problem(
-            "recoveryWindowInDays",
-            window,
-            "an integer from 7 to 30 (0, immediate deletion, only together with protect=false)",
-        )
+        reader.problem("recoveryWindowInDays", window)
 
     settings = Settings(
         project=project,
@@ -92,9 +97,9 @@ def load_settings(
         database=database,
         jwt_bytes=jwt_bytes,
         jwt_imported_key=None if imported is None else as_secret(imported),
-        rotation_jwt=rotation_token(reader, "rotation.jwt"),
-        rotation_database=rotation_token(reader, "rotation.database"),
-        customer_managed_key=reader.value("kms.customerManagedKey"),
+        rotation_jwt=rotation_token(reader, "rotationJwt"),
+        rotation_database=rotation_token(reader, "rotationDatabase"),
+        customer_managed_key=reader.value("kmsCustomerManagedKey"),
         recovery_window_in_days=window,
         protect=protect,
         extra_tags=tags(reader),
@@ -107,9 +112,18 @@ def load_settings(
 
 
 def settings_from_pulumi() -> Settings:
-    """Reads the running program's configuration (CLI or synth mocks alike)."""
+    """Reads the running program's configuration (CLI or synth harness alike)."""
     config = pulumi.Config()
     project = pulumi.get_project()
+    # The Python language host hands the program the whole config map in PULUMI_CONFIG
+    # (pulumi/pulumi sdk/python/cmd/pulumi-language-python/main.go, Run); it is the only public
+    # way to see which keys a stack sets.
+    namespace = f"{project}:"
+    present = [
+        key[len(namespace) :]
+        for key in pulumi.runtime.get_config_env()
+        if key.startswith(namespace)
+    ]
     return load_settings(
         project=project,
         stack=pulumi.get_stack(),
@@ -117,4 +131,5 @@ def settings_from_pulumi() -> Settings:
         is_secret=lambda key: pulumi.runtime.is_config_secret(f"{project}:{key}"),
         region=pulumi.Config("aws").get("region"),
         as_secret=pulumi.Output.secret,
+        present=present,
     )

@@ -5,6 +5,12 @@ from __future__ import annotations
 import re
 
 from components.credentials import SECRET_KEYS
+from settings.declarations import (
+    FARGATE_CPU_UNITS,
+    LOG_RETENTION_DAYS,
+    POSTGRES_ENGINES,
+    RDS_RESERVED_USERNAMES,
+)
 from settings.model import ContainerSettings, DatabaseSettings, MonitoringSettings, SecretMapping
 from settings.schema import Reader
 
@@ -17,7 +23,6 @@ HOSTNAME_PATTERN = re.compile(rf"^{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*$")
 # AWS tag rules (Secrets Manager TagKeyType/TagValueType lengths; characters per the tagging guide).
 TAG_CHARACTERS = re.compile(r"^[\w\s.:/=+\-@]*$")
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
-POSTGRES_ENGINES = ("postgres", "aurora-postgresql")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 # CloudWatch Logs LogGroupName (botocore logs model: 1-512, [\.\-_/#A-Za-z0-9]+).
 LOG_GROUP_PATTERN = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
@@ -38,45 +43,14 @@ FARGATE_MEMORY = {
     8192: tuple(range(16384, 61441, 4096)),
     16384: tuple(range(32768, 122881, 8192)),
 }
-# The values PutRetentionPolicy accepts.
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
-RDS_RESERVED_USERNAMES = ("rdsadmin", "rdsrepladmin", "postgres")
+assert tuple(FARGATE_MEMORY) == FARGATE_CPU_UNITS
 
 
 def tags(reader: Reader) -> dict[str, str]:
-    entries = reader.value("tags") or []
     tags: dict[str, str] = {}
-    accepted = (
-        'a list of "Key=Value" strings: key 1-128 characters, value 0-256, letters, digits, '
-        "spaces and _.:/=+-@, no aws: prefix, no reserved key (Project, Environment, ManagedBy), "
-        "no duplicate key"
-    )
-    for entry in entries:
+    for entry in reader.value("tags") or []:
         if not isinstance(entry, str) or "=" not in entry:
-            reader.problem("tags", entry, accepted)
+            reader.problem("tags", entry)
             continue
         key, value = entry.split("=", 1)
         key = key.strip()
@@ -90,39 +64,29 @@ def tags(reader: Reader) -> dict[str, str]:
             and key not in tags
         )
         if not valid:
-            reader.problem("tags", entry, accepted)
+            reader.problem("tags", entry)
             continue
         tags[key] = value
     return tags
 
 
 def database_settings(reader: Reader) -> DatabaseSettings:
-    host = reader.value("database.host")
-    if not host:
-        reader.problem(
-            "database.host",
-            host,
-            "the RDS endpoint hostname (e.g. <identifier>.xxxx.<region>.rds.amazonaws.com); "
-            "it has no default so that no secret ever holds a placeholder host",
-        )
-    elif len(host) > 253 or not HOSTNAME_PATTERN.match(host):
-        reader.problem("database.host", host, "a DNS hostname such as the RDS endpoint")
-    identifier = "a letter, then letters, digits or underscores, at most 63 characters"
-    username = reader.matching("database.username", DATABASE_IDENTIFIER_PATTERN, identifier)
+    host = reader.value("databaseHost")
+    if not host or len(host) > 253 or not HOSTNAME_PATTERN.fullmatch(host):
+        reader.problem("databaseHost", host)
+    username = reader.matching("databaseUsername", DATABASE_IDENTIFIER_PATTERN)
     if username and username.lower() in RDS_RESERVED_USERNAMES:
-        reader.problem(
-            "database.username", username, f"a name other than {', '.join(RDS_RESERVED_USERNAMES)}"
-        )
-    engine = reader.value("database.engine")
+        reader.problem("databaseUsername", username)
+    engine = reader.value("databaseEngine")
     if engine not in POSTGRES_ENGINES:
-        reader.problem("database.engine", engine, f"one of {', '.join(POSTGRES_ENGINES)}")
+        reader.problem("databaseEngine", engine)
     return DatabaseSettings(
         host=host,
-        port=reader.integer("database.port", 1, 65535),
-        name=reader.matching("database.name", DATABASE_IDENTIFIER_PATTERN, identifier),
+        port=reader.integer("databasePort"),
+        name=reader.matching("databaseName", DATABASE_IDENTIFIER_PATTERN),
         username=username,
         engine=engine,
-        password_length=reader.integer("database.passwordLength", 16, 128),
+        password_length=reader.integer("databasePasswordLength"),
     )
 
 
@@ -135,76 +99,66 @@ def container_secrets(reader: Reader) -> tuple[SecretMapping, ...]:
         + "; db keys: "
         + ", ".join(SECRET_KEYS["db"])
     )
-    for entry in reader.value("container.secrets") or []:
+    for entry in reader.value("containerSecrets") or []:
         env_name, _, reference = entry.partition("=") if isinstance(entry, str) else ("", "", "")
         secret, _, key = reference.partition(":")
         taken = {mapping.env_name for mapping in mappings}
         if (
-            not ENV_NAME_PATTERN.match(env_name)
+            not ENV_NAME_PATTERN.fullmatch(env_name)
             or env_name in taken
             or key not in SECRET_KEYS.get(secret, ())
         ):
-            reader.problem("container.secrets", entry, accepted)
+            reader.problem("containerSecrets", entry, accepted)
             continue
         mappings.append(SecretMapping(env_name, secret, key))
     return tuple(mappings)
 
 
 def container_settings(reader: Reader) -> ContainerSettings:
-    image = reader.matching(
-        "container.image",
-        IMAGE_PATTERN,
-        "an image reference such as <account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>",
-    )
-    cpu = reader.value("container.cpu")
-    memory = reader.value("container.memory")
+    image = reader.matching("containerImage", IMAGE_PATTERN)
+    cpu = reader.value("containerCpu")
+    memory = reader.value("containerMemory")
     if cpu is not None and cpu not in FARGATE_MEMORY:
-        reader.problem("container.cpu", cpu, f"one of {', '.join(map(str, FARGATE_MEMORY))}")
+        reader.problem("containerCpu", cpu)
     elif cpu is not None and memory is not None and memory not in FARGATE_MEMORY[cpu]:
         options = FARGATE_MEMORY[cpu]
         reader.problem(
-            "container.memory",
+            "containerMemory",
             memory,
             f"a Fargate memory size for {cpu} CPU units: {options[0]}-{options[-1]} "
             f"in steps of {options[1] - options[0]}",
         )
-    retention = reader.value("logs.retentionInDays")
+    retention = reader.value("logsRetentionInDays")
     if retention is not None and retention not in LOG_RETENTION_DAYS:
-        reader.problem(
-            "logs.retentionInDays", retention, f"one of {', '.join(map(str, LOG_RETENTION_DAYS))}"
-        )
+        reader.problem("logsRetentionInDays", retention)
     return ContainerSettings(
         image=image,
         cpu=cpu,
         memory=memory,
-        port=reader.integer("container.port", 1, 65535),
+        port=reader.integer("containerPort"),
         log_retention_in_days=retention,
         secrets=container_secrets(reader),
     )
 
 
 def monitoring_settings(reader: Reader) -> MonitoringSettings:
-    emails = reader.value("monitoring.alarmEmails") or []
+    emails = reader.value("monitoringAlarmEmails") or []
     for email in emails:
-        if not isinstance(email, str) or not EMAIL_PATTERN.match(email):
-            reader.problem("monitoring.alarmEmails", email, "a list of email addresses")
-    log_group = reader.value("monitoring.cloudTrailLogGroup") or None
-    create_trail = reader.value("monitoring.createTrail")
-    if log_group is not None and not LOG_GROUP_PATTERN.match(log_group):
-        reader.problem(
-            "monitoring.cloudTrailLogGroup",
-            log_group,
-            "a log group name: 1-512 of letters, digits and _-/.#",
-        )
+        if not isinstance(email, str) or not EMAIL_PATTERN.fullmatch(email):
+            reader.problem("monitoringAlarmEmails", email)
+    log_group = reader.value("monitoringCloudTrailLogGroup") or None
+    create_trail = reader.value("monitoringCreateTrail")
+    if log_group is not None and not LOG_GROUP_PATTERN.fullmatch(log_group):
+        reader.problem("monitoringCloudTrailLogGroup", log_group)
     elif log_group is not None and create_trail:
         reader.problem(
-            "monitoring.cloudTrailLogGroup",
+            "monitoringCloudTrailLogGroup",
             log_group,
-            "either an existing trail log group or monitoring.createTrail=true, not both",
+            "either an existing trail log group or monitoringCreateTrail=true, not both",
         )
     return MonitoringSettings(
         alarm_emails=tuple(e for e in emails if isinstance(e, str)),
-        retrieval_threshold=reader.integer("monitoring.retrievalThreshold", 1, 1_000_000),
+        retrieval_threshold=reader.integer("monitoringRetrievalThreshold"),
         cloudtrail_log_group=log_group,
         create_trail=create_trail,
     )
@@ -213,5 +167,5 @@ def monitoring_settings(reader: Reader) -> MonitoringSettings:
 def rotation_token(reader: Reader, key: str) -> str:
     token = reader.value(key)
     if not token or len(token) > 128 or not token.isprintable():
-        reader.problem(key, token, "a non-empty printable token of at most 128 characters")
+        reader.problem(key, token)
     return token

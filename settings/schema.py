@@ -1,19 +1,21 @@
-"""Config keys as Pulumi.yaml declares them, read by type, with problems collected (not raised)."""
+"""Config values read by their declared type, with problems collected (not raised)."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 
-PROJECT_FILE = Path(__file__).resolve().parents[1] / "Pulumi.yaml"
+from settings.declarations import BY_NAME, LEGACY_NAMES
+
+# What the Pulumi CLI accepts for `type: integer` (Go's strconv.Atoi, pulumi/pulumi
+# sdk/go/common/workspace/project.go ValidateConfigValue), so the program reads what the CLI let in.
+INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,17 @@ class ConfigError(pulumi.RunError):
         )
 
 
-@cache
-def config_schema() -> dict[str, dict]:
-    """The `config:` block of Pulumi.yaml: key -> {type, description, default, secret}."""
-    return yaml.safe_load(PROJECT_FILE.read_text())["config"]
+def closest_key(name: str) -> str | None:
+    """The declared key a mistyped one most likely meant (case, dots and dashes ignored)."""
+    if name in LEGACY_NAMES:
+        return LEGACY_NAMES[name]
+
+    def plain(text: str) -> str:
+        return re.sub(r"[._\-\[\]\"]", "", text).lower()
+
+    by_plain = {plain(key): key for key in BY_NAME}
+    matches = difflib.get_close_matches(plain(name), by_plain, n=1, cutoff=0.75)
+    return by_plain[matches[0]] if matches else None
 
 
 class Reader:
@@ -61,29 +70,54 @@ class Reader:
         self.is_secret = is_secret
         self.problems: list[ConfigProblem] = []
 
-    def problem(self, key: str, value: Any, accepted: str, secret: bool = False) -> None:
-        # Declared secret in Pulumi.yaml, or set with `pulumi config set --secret`.
-        secret = secret or config_schema().get(key, {}).get("secret", False) or self.is_secret(key)
+    def problem(self, key: str, value: Any, accepted: str | None = None) -> None:
+        # Declared secret, or set with `pulumi config set --secret`: never shown.
+        declaration = BY_NAME.get(key)
+        secret = (declaration is not None and declaration.secret) or self.is_secret(key)
         shown = "[secret]" if secret else ("(not set)" if value is None else repr(value))
+        accepted = accepted or (declaration.accepted if declaration else "a declared key")
         self.problems.append(ConfigProblem(key, shown, accepted))
 
+    def undeclared(self, names: Iterable[str]) -> None:
+        """Keys of this project's namespace that no declaration knows (typos, the old layout)."""
+        for name in sorted(names):
+            if name in BY_NAME:
+                continue
+            value = self.raw(name)
+            if name in LEGACY_NAMES:
+                new = LEGACY_NAMES[name]
+                self.problem(
+                    name,
+                    value,
+                    f"the key `{new}`: the dotted layout was replaced by flat keys; rename "
+                    f"`{self.project}:{name}` to `{self.project}:{new}` in the stack file (the "
+                    "value, encrypted or not, stays as it is)",
+                )
+                continue
+            suggestion = closest_key(name)
+            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+            self.problem(
+                name,
+                value,
+                f"a key this project declares (see Pulumi.yaml){hint} Remove it with "
+                f"`pulumi config rm {name}`",
+            )
+
     def value(self, key: str) -> Any:
-        spec = config_schema()[key]
+        declaration = BY_NAME[key]
         text = self.raw(key)
         if text is None:
-            return spec.get("default")
-        kind = spec["type"]
-        if kind == "string":
+            return declaration.default
+        if declaration.type == "string":
             return text
-        if kind == "integer":
-            try:
-                return int(text.strip())
-            except ValueError:
-                self.problem(key, text, "an integer")
-                return None
-        if kind == "boolean":
-            if text.strip().lower() in ("true", "false"):
-                return text.strip().lower() == "true"
+        if declaration.type == "integer":
+            if INTEGER_TEXT.fullmatch(text):
+                return int(text)
+            self.problem(key, text, "an integer")
+            return None
+        if declaration.type == "boolean":
+            if text in ("true", "false"):
+                return text == "true"
             self.problem(key, text, "true or false")
             return None
         try:
@@ -95,16 +129,15 @@ class Reader:
             return None
         return parsed
 
-    def integer(self, key: str, low: int, high: int) -> int | None:
+    def integer(self, key: str) -> int | None:
+        declaration = BY_NAME[key]
         number = self.value(key)
-        if number is not None and not low <= number <= high:
-            self.problem(key, number, f"an integer from {low} to {high}")
+        if number is not None and not declaration.low <= number <= declaration.high:
+            self.problem(key, number)
         return number
 
-    def matching(self, key: str, pattern: re.Pattern, accepted: str) -> str | None:
+    def matching(self, key: str, pattern: re.Pattern) -> str | None:
         text = self.value(key)
-        if text is None:
-            self.problem(key, None, accepted)
-        elif not pattern.match(text):
-            self.problem(key, text, accepted)
+        if text is None or not pattern.fullmatch(text):
+            self.problem(key, text)
         return text

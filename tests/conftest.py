@@ -17,14 +17,26 @@ from tools.synth import SynthResult, synthesize  # noqa: E402
 
 
 @cache
-def _synth(stack: str, overrides: tuple[tuple[str, str], ...], show_secrets: bool) -> SynthResult:
-    return synthesize(stack, dict(overrides), show_secrets=show_secrets)
+def _synth(stack: str, overrides: tuple, secrets: tuple, show_secrets: bool) -> SynthResult:
+    values = {key: list(value) if isinstance(value, tuple) else value for key, value in overrides}
+    return synthesize(stack, values, show_secrets=show_secrets, secret_overrides=dict(secrets))
 
 
-def synth(stack: str = "production", show_secrets: bool = False, **overrides: str) -> SynthResult:
-    """Synthesizes a stack; keyword overrides use config keys with "." written as "__"."""
-    pairs = tuple(sorted((key.replace("__", "."), value) for key, value in overrides.items()))
-    return _synth(stack, pairs, show_secrets)
+def synth(
+    stack: str = "production",
+    show_secrets: bool = False,
+    secrets: dict[str, str] | None = None,
+    **overrides: str | list,
+) -> SynthResult:
+    """Synthesizes a stack. A string override is what `pulumi config set KEY VALUE` stores, a
+    list what a YAML sequence in the stack file gives; `secrets` are set as with `--secret`."""
+    pairs = tuple(
+        sorted(
+            (key, tuple(value) if isinstance(value, list) else value)
+            for key, value in overrides.items()
+        )
+    )
+    return _synth(stack, pairs, tuple(sorted((secrets or {}).items())), show_secrets)
 
 
 def secret_json(result: SynthResult, secret_name: str) -> dict:

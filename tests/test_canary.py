@@ -65,12 +65,12 @@ def test_plain_outputs_hold_no_generated_value():
 
 
 def test_imported_key_is_hidden_in_output_and_errors():
-    result = synthesize(overrides={"jwt.secretKey": IMPORTED_CANARY})
+    result = synthesize(secret_overrides={"jwtSecretKey": IMPORTED_CANARY})
     assert IMPORTED_CANARY not in json.dumps(result.document())
     assert IMPORTED_CANARY not in format_tree(result)
     short = IMPORTED_CANARY[:20]
     with pytest.raises(ConfigError) as caught:
-        synthesize(overrides={"jwt.secretKey": short, "database.port": "x"})
+        synthesize(secret_overrides={"jwtSecretKey": short}, overrides={"databasePort": "70000"})
     assert short not in str(caught.value)
 
 

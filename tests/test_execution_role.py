@@ -97,7 +97,7 @@ def test_kms_decrypt_only_on_the_stack_key_through_secrets_manager(production):
 
 
 def test_no_kms_statement_with_the_aws_managed_key():
-    result = synth(kms__customerManagedKey="false")
+    result = synth(kmsCustomerManagedKey="false")
     statements = json.loads(_policy(result))["Statement"]
     assert [s["Sid"] for s in statements] == ["ReadApplicationSecrets"]
 
@@ -141,7 +141,7 @@ def test_side_by_side_the_guide_statement_leaks_staging_and_ours_does_not(produc
 
 @pytest.mark.parametrize("kms", ["true", "false"])
 def test_every_policy_document_passes_a_real_iam_grammar_validator(kms):
-    result = synth(kms__customerManagedKey=kms)
+    result = synth(kmsCustomerManagedKey=kms)
     for policy in result.resources_of(POLICY):
         IAMPolicyDocumentValidator(policy["inputs"]["policy"]).validate()
     for role in result.resources_of(ROLE):

@@ -280,10 +280,10 @@ def test_migrate_dry_run_prints_the_plan_masked_and_lists_the_rest(aws, moto):
     done = aws("migrate-from-ssm", "--path", "/programador-musical/production", "--dry-run")
     assert done.returncode == 0, done.stderr
     assert (
-        "/programador-musical/production/jwt_secret_key -> jwt.secretKey (secret) = ******** (38 characters)"
+        "/programador-musical/production/jwt_secret_key -> jwtSecretKey (secret) = ******** (38 characters)"
         in done.stdout
     )
-    assert "/programador-musical/production/database/host -> database.host" in done.stdout
+    assert "/programador-musical/production/database/host -> databaseHost" in done.stdout
     assert "database_password: not migrated, the stack generates the password" in done.stdout
     assert "feature_flag: not migrated, no config key matches it" in done.stdout
     for value in ("ssm-jwt-key-value", "old-db.example.com", "ssm-old-password"):
@@ -302,11 +302,11 @@ def test_migrate_sets_secret_config_through_pulumi_on_stdin(aws, moto, pulumi_st
     assert done.returncode == 0, done.stderr
     assert pulumi_stub.calls() == [
         (
-            ["config", "set", *COMMON, "--secret", "database.host"],
+            ["config", "set", *COMMON, "--secret", "databaseHost"],
             "old-db.example.com",
         ),
         (
-            ["config", "set", *COMMON, "--secret", "jwt.secretKey"],
+            ["config", "set", *COMMON, "--secret", "jwtSecretKey"],
             "ssm-jwt-key-value-0123456789abcdef-xyz",
         ),
     ]
@@ -358,21 +358,21 @@ def pulumi_stub(tmp_path, moto):
         (
             ["rotate-jwt", "--token", "t-2026", "--yes"],
             [
-                (["config", "set", *COMMON, "rotation.jwt", "t-2026"], None),
+                (["config", "set", *COMMON, "rotationJwt", "t-2026"], None),
                 (["up", *COMMON, "--yes"], None),
             ],
         ),
         (
             ["rotate-db", "--token", "t-2026", "--yes"],
             [
-                (["config", "set", *COMMON, "rotation.database", "t-2026"], None),
+                (["config", "set", *COMMON, "rotationDatabase", "t-2026"], None),
                 (["up", *COMMON, "--yes"], None),
             ],
         ),
         (
             ["update-value", "database_host", "new-db.example.com", "--yes"],
             [
-                (["config", "set", *COMMON, "database.host", "new-db.example.com"], None),
+                (["config", "set", *COMMON, "databaseHost", "new-db.example.com"], None),
                 (["up", *COMMON, "--yes"], None),
             ],
         ),
@@ -388,7 +388,7 @@ def pulumi_stub(tmp_path, moto):
                         "staging",
                         "--cwd",
                         str(ROOT),
-                        "rotation.jwt",
+                        "rotationJwt",
                         "t",
                     ],
                     None,
@@ -417,7 +417,7 @@ def test_secret_update_goes_through_stdin_and_is_never_printed(aws, pulumi_stub)
     )
     assert done.returncode == 0, done.stderr
     assert pulumi_stub.calls()[0] == (
-        ["config", "set", *COMMON, "--secret", "jwt.secretKey"],
+        ["config", "set", *COMMON, "--secret", "jwtSecretKey"],
         "new-jwt-key-from-stdin",
     )
     assert "new-jwt-key-from-stdin" not in done.stdout + done.stderr
@@ -453,7 +453,7 @@ def test_without_pulumi_the_commands_are_printed_and_the_exit_is_non_zero(aws):
     done = aws("rotate-jwt", "--token", "t-2026", "--yes")
     line = assert_one_line_error(done, 10)
     assert "Pulumi CLI is not installed" in line
-    assert f"$ pulumi config set {' '.join(COMMON)} rotation.jwt t-2026" in done.stdout
+    assert f"$ pulumi config set {' '.join(COMMON)} rotationJwt t-2026" in done.stdout
     assert f"$ pulumi up {' '.join(COMMON)} --yes" in done.stdout
 
 

@@ -85,9 +85,7 @@ def test_retrieval_volume_alarm_watches_usage_call_count(production):
 
 
 def test_retrieval_threshold_is_configurable():
-    alarm = _alarms(synth(monitoring__retrievalThreshold="50"))[
-        f"{PREFIX}-secrets-retrieval-volume"
-    ]
+    alarm = _alarms(synth(monitoringRetrievalThreshold="50"))[f"{PREFIX}-secrets-retrieval-volume"]
     assert alarm["threshold"] == 50
 
 
@@ -341,14 +339,14 @@ def test_dedicated_trail_is_private_and_encrypted(production):
 
 
 def test_existing_trail_log_group_is_used_without_a_new_trail():
-    result = synth(monitoring__createTrail="false", monitoring__cloudTrailLogGroup="org-trail-logs")
+    result = synth(monitoringCreateTrail="false", monitoringCloudTrailLogGroup="org-trail-logs")
     assert result.resources_of("aws:cloudtrail/trail:Trail") == []
     assert {f["inputs"]["logGroupName"] for f in result.resources_of(FILTER)} == {"org-trail-logs"}
     assert len(result.outputs["alarmNames"]) == 4
 
 
 def test_without_cloudtrail_the_alarms_are_left_out_with_a_warning():
-    result = synth(monitoring__createTrail="false")
+    result = synth(monitoringCreateTrail="false")
     assert result.resources_of(FILTER) == []
     assert result.outputs["alarmNames"] == [f"{PREFIX}-secrets-retrieval-volume"]
     assert any("no CloudTrail log group" in warning for warning in result.warnings)
@@ -358,13 +356,13 @@ def test_without_cloudtrail_the_alarms_are_left_out_with_a_warning():
 @pytest.mark.parametrize(
     ("overrides", "key"),
     [
-        ({"monitoring.alarmEmails": '["not-an-email"]'}, "monitoring.alarmEmails"),
-        ({"monitoring.alarmEmails": '["a@b"]'}, "monitoring.alarmEmails"),
-        ({"monitoring.retrievalThreshold": "0"}, "monitoring.retrievalThreshold"),
-        ({"monitoring.cloudTrailLogGroup": "bad name!"}, "monitoring.cloudTrailLogGroup"),
+        ({"monitoringAlarmEmails": ["not-an-email"]}, "monitoringAlarmEmails"),
+        ({"monitoringAlarmEmails": ["a@b"]}, "monitoringAlarmEmails"),
+        ({"monitoringRetrievalThreshold": "0"}, "monitoringRetrievalThreshold"),
+        ({"monitoringCloudTrailLogGroup": "bad name!"}, "monitoringCloudTrailLogGroup"),
         (
-            {"monitoring.cloudTrailLogGroup": "org-trail", "monitoring.createTrail": "true"},
-            "monitoring.cloudTrailLogGroup",
+            {"monitoringCloudTrailLogGroup": "org-trail", "monitoringCreateTrail": "true"},
+            "monitoringCloudTrailLogGroup",
         ),
     ],
 )

@@ -32,7 +32,7 @@ def test_secret_marking_matches_the_contract(production):
 
 @pytest.mark.parametrize("kms", ["true", "false"])
 def test_every_output_has_its_declared_type(kms):
-    result = synth(show_secrets=True, kms__customerManagedKey=kms)
+    result = synth(show_secrets=True, kmsCustomerManagedKey=kms)
     for output in CONTRACT:
         assert TYPE_CHECKS[output.type](result.outputs[output.name]), output.name
 

@@ -305,7 +305,7 @@ def test_policy_check_cli_fails_on_mandatory_violations():
 
 @pytest.mark.parametrize(
     ("args", "code"),
-    [(["--config", "database.port=x"], 2), (["--stack", "nope"], 3), (["--bogus"], 64)],
+    [(["--config", "databasePort=x"], 2), (["--stack", "nope"], 3), (["--bogus"], 64)],
 )
 def test_policy_check_cli_bad_input(args, code):
     done = _policy_check(*args)

@@ -65,6 +65,6 @@ def test_mock_generator_honours_length_and_classes(length, token):
 def test_jwt_key_decodes_to_32_bytes_for_any_rotation_token(token):
     from conftest import secret_json, synth
 
-    result = synth(show_secrets=True, rotation__jwt=token)
+    result = synth(show_secrets=True, rotationJwt=token)
     key = secret_json(result, "programador-musical-production-app-secrets")["jwt_secret_key"]
     assert len(base64.b64decode(key, validate=True)) == 32

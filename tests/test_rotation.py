@@ -26,7 +26,7 @@ def _values(result):
 
 def test_rotating_the_jwt_token_regenerates_only_the_jwt_key():
     before = synth(show_secrets=True)
-    after = synth(show_secrets=True, rotation__jwt="2026-11-28")
+    after = synth(show_secrets=True, rotationJwt="2026-11-28")
     assert _generator_inputs(before)[PASSWORD] == _generator_inputs(after)[PASSWORD]
     assert _generator_inputs(before)[JWT] != _generator_inputs(after)[JWT]
     assert _generator_inputs(after)[JWT][0]["keepers"] == {"rotation": "2026-11-28"}
@@ -37,7 +37,7 @@ def test_rotating_the_jwt_token_regenerates_only_the_jwt_key():
 
 def test_rotating_the_database_token_regenerates_only_the_password():
     before = synth(show_secrets=True)
-    after = synth(show_secrets=True, rotation__database="2026-11-28")
+    after = synth(show_secrets=True, rotationDatabase="2026-11-28")
     assert _generator_inputs(before)[JWT] == _generator_inputs(after)[JWT]
     assert _generator_inputs(after)[PASSWORD][0]["keepers"] == {"rotation": "2026-11-28"}
     (jwt_before, password_before), (jwt_after, password_after) = _values(before), _values(after)
@@ -48,11 +48,11 @@ def test_rotating_the_database_token_regenerates_only_the_password():
 @pytest.mark.parametrize(
     "change",
     [
-        {"database__host": "other.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com"},
-        {"database__port": "6543"},
-        {"database__name": "renamed_db"},
-        {"tags": '["Team=other"]'},
-        {"kms__customerManagedKey": "false"},
+        {"databaseHost": "other.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com"},
+        {"databasePort": "6543"},
+        {"databaseName": "renamed_db"},
+        {"tags": ["Team=other"]},
+        {"kmsCustomerManagedKey": "false"},
         {"recoveryWindowInDays": "7"},
     ],
 )

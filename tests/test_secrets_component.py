@@ -104,7 +104,7 @@ def test_customer_managed_key_encrypts_both_secrets_when_on(production):
 
 
 def test_aws_managed_key_by_default():
-    result = synth(kms__customerManagedKey="false")
+    result = synth(kmsCustomerManagedKey="false")
     keys = [k["name"] for k in result.resources_of("aws:kms/key:Key")]
     assert "programador-musical-production-secrets" not in keys
     assert result.resources_of("aws:kms/alias:Alias") == []
@@ -170,10 +170,10 @@ def test_every_resource_lives_in_a_project_component(production):
 
 def test_imported_jwt_key_replaces_the_generator():
     imported = "existing-ssm-jwt-key-0123456789abcdefghijklmnop"
-    result = synth(show_secrets=True, jwt__secretKey=imported)
+    result = synth(show_secrets=True, secrets={"jwtSecretKey": imported})
     assert result.resources_of("random:index/randomBytes:RandomBytes") == []
     assert secret_json(result, APP)["jwt_secret_key"] == imported
-    masked = synth(jwt__secretKey=imported)
+    masked = synth(secrets={"jwtSecretKey": imported})
     version = masked.resource("aws:secretsmanager/secretVersion:SecretVersion", APP)
     assert version["inputs"]["secretString"] == "[secret]"
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from settings import ConfigError, config_schema, load_settings
+from settings import CONFIG_KEYS, ConfigError, load_settings
 
 VALID = {
-    "database.host": "db.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com",
-    "container.image": "registry.example.com/app:1.0",
+    "databaseHost": "db.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com",
+    "containerImage": "registry.example.com/app:1.0",
 }
 
 
 def load(stack: str = "production", region: str | None = "us-east-1", **config: str):
-    values = {**VALID, **{key.replace("__", "."): value for key, value in config.items()}}
+    values = {**VALID, **config}
     values = {key: value for key, value in values.items() if value is not None}
-    return load_settings("programador-musical", stack, values.get, region)
+    return load_settings("programador-musical", stack, values.get, region, present=values)
 
 
 def problems(**config) -> dict[str, str]:
@@ -50,30 +50,30 @@ def test_every_declared_key_is_read_and_nothing_undeclared():
         lambda key: asked.append(key) or VALID.get(key),
         "us-east-1",
     )
-    assert set(asked) == set(config_schema())
+    assert set(asked) == {key.name for key in CONFIG_KEYS}
 
 
 @pytest.mark.parametrize(
     ("config", "key", "accepted"),
     [
-        ({"database__host": None}, "database.host", "RDS endpoint hostname"),
-        ({"database__host": "not a host!"}, "database.host", "DNS hostname"),
-        ({"database__port": "abc"}, "database.port", "an integer"),
-        ({"database__port": "0"}, "database.port", "from 1 to 65535"),
-        ({"database__port": "65536"}, "database.port", "from 1 to 65535"),
-        ({"database__passwordLength": "15"}, "database.passwordLength", "from 16 to 128"),
-        ({"database__passwordLength": "129"}, "database.passwordLength", "from 16 to 128"),
-        ({"jwt__bytes": "31"}, "jwt.bytes", "from 32 to 256"),
+        ({"databaseHost": None}, "databaseHost", "RDS endpoint hostname"),
+        ({"databaseHost": "not a host!"}, "databaseHost", "RDS endpoint hostname"),
+        ({"databasePort": "abc"}, "databasePort", "an integer"),
+        ({"databasePort": "0"}, "databasePort", "from 1 to 65535"),
+        ({"databasePort": "65536"}, "databasePort", "from 1 to 65535"),
+        ({"databasePasswordLength": "15"}, "databasePasswordLength", "from 16 to 128"),
+        ({"databasePasswordLength": "129"}, "databasePasswordLength", "from 16 to 128"),
+        ({"jwtBytes": "31"}, "jwtBytes", "from 32 to 256"),
         ({"recoveryWindowInDays": "6"}, "recoveryWindowInDays", "from 7 to 30"),
         ({"recoveryWindowInDays": "31"}, "recoveryWindowInDays", "from 7 to 30"),
         ({"recoveryWindowInDays": "0"}, "recoveryWindowInDays", "protect=false"),
         ({"appName": "Programador_Musical"}, "appName", "lowercase letters"),
         ({"appName": "a" * 40}, "appName", "2-40"),
         ({"appName": "-bad"}, "appName", "starting with a letter"),
-        ({"database__engine": "mysql"}, "database.engine", "postgres, aurora-postgresql"),
-        ({"database__name": "1db"}, "database.name", "a letter, then"),
-        ({"database__username": "rdsadmin"}, "database.username", "other than"),
-        ({"database__username": "user-name"}, "database.username", "a letter, then"),
+        ({"databaseEngine": "mysql"}, "databaseEngine", "postgres, aurora-postgresql"),
+        ({"databaseName": "1db"}, "databaseName", "a letter, then"),
+        ({"databaseUsername": "rdsadmin"}, "databaseUsername", "not rdsadmin"),
+        ({"databaseUsername": "user-name"}, "databaseUsername", "a letter, then"),
         ({"tags": "Team=platform"}, "tags", "a list"),
         ({"tags": '["NoEquals"]'}, "tags", '"Key=Value"'),
         ({"tags": '["aws:owner=me"]'}, "tags", "no aws: prefix"),
@@ -83,10 +83,10 @@ def test_every_declared_key_is_read_and_nothing_undeclared():
         ({"tags": '["K=' + "v" * 257 + '"]'}, "tags", "value 0-256"),
         ({"tags": "[1]"}, "tags", '"Key=Value"'),
         ({"protect": "yes"}, "protect", "true or false"),
-        ({"kms__customerManagedKey": "1"}, "kms.customerManagedKey", "true or false"),
-        ({"rotation__jwt": ""}, "rotation.jwt", "non-empty printable token"),
-        ({"rotation__database": "x" * 129}, "rotation.database", "at most 128"),
-        ({"container__image": None}, "container.image", "an image reference"),
+        ({"kmsCustomerManagedKey": "1"}, "kmsCustomerManagedKey", "true or false"),
+        ({"rotationJwt": ""}, "rotationJwt", "non-empty printable token"),
+        ({"rotationDatabase": "x" * 129}, "rotationDatabase", "at most 128"),
+        ({"containerImage": None}, "containerImage", "an image reference"),
     ],
 )
 def test_bad_value_is_named_with_its_accepted_form(config, key, accepted):
@@ -103,32 +103,32 @@ def test_missing_region_is_a_problem():
 
 def test_all_problems_are_reported_together():
     found = problems(
-        database__host=None,
-        database__port="70000",
-        database__passwordLength="8",
-        jwt__bytes="16",
+        databaseHost=None,
+        databasePort="70000",
+        databasePasswordLength="8",
+        jwtBytes="16",
         recoveryWindowInDays="3",
         appName="BAD",
-        database__engine="oracle",
+        databaseEngine="oracle",
         tags='["oops"]',
     )
     assert set(found) == {
-        "database.host",
-        "database.port",
-        "database.passwordLength",
-        "jwt.bytes",
+        "databaseHost",
+        "databasePort",
+        "databasePasswordLength",
+        "jwtBytes",
         "recoveryWindowInDays",
         "appName",
-        "database.engine",
+        "databaseEngine",
         "tags",
     }
 
 
 def test_message_names_project_key_value_and_fix():
     with pytest.raises(ConfigError) as caught:
-        load(database__port="70000")
+        load(databasePort="70000")
     message = str(caught.value)
-    assert "programador-musical:database.port = 70000" in message
+    assert "programador-musical:databasePort = 70000" in message
     assert "from 1 to 65535" in message
     assert "pulumi config set" in message
 
@@ -136,9 +136,9 @@ def test_message_names_project_key_value_and_fix():
 def test_secret_config_value_never_appears_in_errors():
     short_secret = "TOO-SHORT-SECRET-xyz"
     with pytest.raises(ConfigError) as caught:
-        load(jwt__secretKey=short_secret)
+        load(jwtSecretKey=short_secret)
     assert short_secret not in str(caught.value)
-    assert "jwt.secretKey = [secret]" in str(caught.value)
+    assert "jwtSecretKey = [secret]" in str(caught.value)
 
 
 def test_zero_recovery_window_is_allowed_without_protection():
@@ -158,23 +158,23 @@ def test_config_error_registers_nothing():
             return super().new_resource(args)
 
     with pytest.raises(ConfigError):
-        synthesize("production", {"database.port": "x"}, mocks=Counting(region="us-east-1"))
+        synthesize("production", {"databasePort": "0"}, mocks=Counting(region="us-east-1"))
     assert Counting.created == 0
 
 
 def test_values_set_as_secrets_are_masked_in_errors():
     """`migrate-from-ssm` sets database.host as secret config; a bad one must not be echoed."""
-    values = {**VALID, "database.host": "secret host!"}
+    values = {**VALID, "databaseHost": "secret host!"}
     with pytest.raises(ConfigError) as caught:
         load_settings(
             "programador-musical",
             "production",
             values.get,
             "us-east-1",
-            is_secret=lambda key: key == "database.host",
+            is_secret=lambda key: key == "databaseHost",
         )
     assert "secret host!" not in str(caught.value)
-    assert "database.host = [secret]" in str(caught.value)
+    assert "databaseHost = [secret]" in str(caught.value)
 
 
 def test_encrypted_stack_values_are_secret_in_the_synth(tmp_path):

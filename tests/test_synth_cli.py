@@ -42,14 +42,24 @@ def test_text_tree_marks_protection_and_secrets():
     assert "secretString: [secret]" in done.stdout
 
 
+def test_config_the_cli_refuses_exits_2_with_the_clis_message():
+    done = run("--config", "databasePort=abc")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "error: validating stack config: Stack 'production' with configuration key "
+        "'databasePort' must be of type 'integer'\n"
+    )
+
+
 def test_bad_config_exits_2_with_only_the_errors_on_stderr():
-    done = run("--config", "database.port=abc", "--config", "database.host=")
+    done = run("--config", "databasePort=0", "--config", "databaseHost=")
     assert done.returncode == 2
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert lines[0].startswith("invalid stack configuration (2 problem(s))")
-    assert any("programador-musical:database.port" in line for line in lines)
-    assert any("programador-musical:database.host" in line for line in lines)
+    assert any("programador-musical:databasePort" in line for line in lines)
+    assert any("programador-musical:databaseHost" in line for line in lines)
     assert "Traceback" not in done.stderr
 
 

@@ -67,7 +67,7 @@ def test_container_secrets_map_env_vars_to_json_keys(production):
 
 
 def test_db_secret_mapping_points_at_db_credentials():
-    result = synth(container__secrets='["DB_USER=db:username"]')
+    result = synth(containerSecrets=["DB_USER=db:username"])
     secrets = {s["name"]: s["valueFrom"] for s in _container(result)["secrets"]}
     assert secrets["DB_USER"] == f"{result.outputs['dbCredentialsArn']}:username::"
 
@@ -99,9 +99,9 @@ def test_no_secret_value_in_the_environment(production_revealed):
 )
 def test_bad_secret_mapping_is_a_config_error_naming_it(entry):
     with pytest.raises(ConfigError) as caught:
-        synthesize(overrides={"container.secrets": json.dumps([entry])})
+        synthesize(overrides={"containerSecrets": [entry]})
     (problem,) = caught.value.problems
-    assert problem.key == "container.secrets"
+    assert problem.key == "containerSecrets"
     assert repr(entry) in str(problem)
     assert "jwt_secret_key" in str(problem)  # lists the keys that exist
 
@@ -109,12 +109,12 @@ def test_bad_secret_mapping_is_a_config_error_naming_it(entry):
 @pytest.mark.parametrize(
     ("overrides", "key"),
     [
-        ({"container.image": ""}, "container.image"),
-        ({"container.image": "has spaces:latest"}, "container.image"),
-        ({"container.cpu": "300"}, "container.cpu"),
-        ({"container.cpu": "256", "container.memory": "4096"}, "container.memory"),
-        ({"container.port": "0"}, "container.port"),
-        ({"logs.retentionInDays": "10"}, "logs.retentionInDays"),
+        ({"containerImage": ""}, "containerImage"),
+        ({"containerImage": "has spaces:latest"}, "containerImage"),
+        ({"containerCpu": "300"}, "containerCpu"),
+        ({"containerCpu": "256", "containerMemory": "4096"}, "containerMemory"),
+        ({"containerPort": "0"}, "containerPort"),
+        ({"logsRetentionInDays": "10"}, "logsRetentionInDays"),
     ],
 )
 def test_bad_container_settings_are_config_errors(overrides, key):
@@ -138,8 +138,8 @@ def test_rotation_leaves_role_policy_and_task_definition_unchanged():
 
     base = synth(show_secrets=True)
     for rotated in (
-        synth(show_secrets=True, rotation__jwt="r2"),
-        synth(show_secrets=True, rotation__database="r2"),
+        synth(show_secrets=True, rotationJwt="r2"),
+        synth(show_secrets=True, rotationDatabase="r2"),
     ):
         assert ecs_side(rotated) == ecs_side(base)
         assert rotated.outputs["containerSecrets"] == base.outputs["containerSecrets"]
@@ -152,7 +152,9 @@ import pulumi, pulumi_aws as aws
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 secrets = ApplicationSecrets("s", ApplicationSecretsArgs(
     name_prefix="demo-production", database_host="db.example.com", database_port=5432,
-    database_name="demo", database_username="demo", customer_managed_key=True))
+    database_name="demo", database_username="demo", database_engine="postgres",
+    password_length=20, jwt_bytes=32, rotation_jwt="initial", rotation_database="initial",
+    customer_managed_key=True, recovery_window_in_days=30, protect=True))
 worker = aws.iam.Role("worker", name="demo-worker", assume_role_policy="{}")
 secrets.grant_read(worker, "demo-worker-secrets")
 """

@@ -111,6 +111,7 @@ def main(argv=None) -> int:
     from settings import ConfigError
     from tools.synth import (
         EXIT_CONFIG_ERROR,
+        StackRefused,
         SynthUsageError,
         _Parser,
         add_config_argument,
@@ -124,7 +125,16 @@ def main(argv=None) -> int:
     failed = False
     for stack in args.stack or ["production"]:
         try:
-            violations = check(synthesize(stack, parse_overrides(args.config)))
+            violations = check(
+                synthesize(
+                    stack,
+                    parse_overrides(args.config),
+                    secret_overrides=parse_overrides(args.secret, secret=True),
+                )
+            )
+        except StackRefused as error:
+            print(f"error: validating stack config: {error}", file=sys.stderr)
+            return EXIT_CONFIG_ERROR
         except SynthUsageError as error:
             print(f"policy_check: {error}", file=sys.stderr)
             return error.exit_code

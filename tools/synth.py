@@ -4,14 +4,18 @@ No AWS account, no network and no Pulumi CLI are needed. The tests import `synth
 synth and the tests always see the same stack.
 
     python -m tools.synth [--stack NAME] [--json] [--show-secrets] [--config key=value ...]
+                          [--secret key=value ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import difflib
 import gc
 import json
 import logging
+import os
 import runpy
 import sys
 from collections.abc import Sequence
@@ -19,10 +23,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from tools.pulumi_cli.config_commands import parse_config_key
+from tools.pulumi_cli.config_values import ConfigPathError, Key, Value, from_raw, map_set, to_value
+from tools.pulumi_cli.stack_config import (
+    Crypter,
+    StackConfigError,
+    merge_and_validate,
+    program_config,
+)
+from tools.pulumi_cli.workspace import Project, WorkspaceError, load_project, load_project_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 SECURE_PLACEHOLDER = "offline-synth-placeholder-for-an-encrypted-config-value"
+CONFIG_ENVIRONMENT = ("PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")
 
 EXIT_OK = 0
 EXIT_PROGRAM_FAILED = 1
@@ -78,24 +91,46 @@ class SynthResult:
         return matches[0]
 
 
-def _config_text(value: Any) -> str:
-    """Config values as the Pulumi CLI hands them to a program: strings, JSON for structures."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, dict)):
-        return json.dumps(value)
-    return str(value)
+class StackRefused(Exception):
+    """The Pulumi CLI would refuse this project or stack before running the program."""
+
+    def __init__(self, message: str, hints: Sequence[str] = ()):
+        super().__init__(message)
+        self.hints = list(hints)
 
 
-def _full_key(project: str, key: str) -> str:
-    return key if ":" in key else f"{project}:{key}"
+def _override_value(value: Any) -> Value:
+    # A string is what `pulumi config set KEY VALUE` stores; a list, mapping, number or boolean is
+    # what a stack file holding that YAML value gives.
+    return Value(value) if isinstance(value, str) else to_value(from_raw(value))
+
+
+def _undeclared_hints(project: Project, config: dict[Key, Value]) -> list[str]:
+    """Which keys of the project's namespace Pulumi.yaml does not declare, and what they probably
+    meant: the CLI passes them through silently, so its "missing" message alone can mislead."""
+
+    def plain(name: str) -> str:
+        return "".join(c for c in name if c.isalnum()).lower()
+
+    declared = {plain(name): name for name in project.config if ":" not in name}
+    hints = []
+    for key in sorted(config):
+        if key.namespace != project.name or key.name in project.config:
+            continue
+        match = difflib.get_close_matches(plain(key.name), declared, n=1, cutoff=0.75)
+        meant = f"; rename it to `{project.name}:{declared[match[0]]}`" if match else ""
+        hints.append(f"`{key}` is set but Pulumi.yaml does not declare it{meant}")
+    return hints
 
 
 def load_stack_config(
-    stack: str, overrides: dict[str, str] | None = None, program_dir: Path = ROOT
+    stack: str,
+    overrides: dict[str, Any] | None = None,
+    program_dir: Path = ROOT,
+    secret_overrides: dict[str, str] | None = None,
 ) -> StackConfig:
-    project_doc = yaml.safe_load((program_dir / "Pulumi.yaml").read_text())
-    project = project_doc["name"]
+    """The config `pulumi preview --stack <stack>` would hand the program, or StackRefused with
+    the CLI's own message (tools/pulumi_cli ports the rules from pulumi/pulumi)."""
     stack_file = program_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
         raise SynthUsageError(
@@ -104,36 +139,60 @@ def load_stack_config(
             + ", ".join(sorted(p.name[7:-5] for p in program_dir.glob("Pulumi.*.yaml"))),
             EXIT_NO_STACK,
         )
-    stack_doc = yaml.safe_load(stack_file.read_text()) or {}
-    declared_secret = {
-        _full_key(project, key)
-        for key, spec in (project_doc.get("config") or {}).items()
-        if isinstance(spec, dict) and spec.get("secret")
-    }
-    values: dict[str, str] = {}
-    secret_keys = set()
-    warnings = []
-    for key, value in (stack_doc.get("config") or {}).items():
-        full = _full_key(project, key)
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            warnings.append(
-                f"{full} is encrypted and cannot be read offline; the synth uses a placeholder"
-            )
-            values[full] = SECURE_PLACEHOLDER
-            secret_keys.add(full)
-        else:
-            values[full] = _config_text(value)
-    for key, value in (overrides or {}).items():
-        values[_full_key(project, key)] = value
-    secret_keys |= declared_secret & set(values)
+    crypter = Crypter()
+    try:
+        project = load_project(program_dir / "Pulumi.yaml")
+        loaded = load_project_stack(project, stack_file)
+        config = loaded.config
+        # `pulumi config set KEY VALUE` / `--secret`, applied before the CLI validates.
+        for key, value in (overrides or {}).items():
+            target = parse_config_key(project.name, key, False)
+            map_set(config, target, _override_value(value), False)
+        for key, value in (secret_overrides or {}).items():
+            target = parse_config_key(project.name, key, False)
+            map_set(config, target, Value(crypter.encrypt(value), secure=True), False)
+        hints = _undeclared_hints(project, config)
+        merge_and_validate(stack, project, config, crypter.decrypt)
+    except (WorkspaceError, StackConfigError, ConfigPathError) as error:
+        raise StackRefused(str(error), locals().get("hints", [])) from None
+    handed = program_config(config, crypter.decrypt, lambda key: SECURE_PLACEHOLDER)
+    warnings = list(loaded.warnings) + [
+        f"{key} is encrypted and cannot be read offline; the synth uses a placeholder"
+        for key in handed.unreadable
+    ]
     return StackConfig(
-        project=project,
+        project=project.name,
         stack=stack,
-        region=values.get("aws:region"),
-        values=values,
-        secret_keys=sorted(secret_keys),
+        region=handed.values.get("aws:region"),
+        values=handed.values,
+        secret_keys=handed.secret_keys,
         warnings=warnings,
     )
+
+
+@contextlib.contextmanager
+def _language_host_config(config: StackConfig):
+    """Hands the program its config as the Python language host and its exec script do:
+    PULUMI_CONFIG and PULUMI_CONFIG_SECRET_KEYS in the environment, then
+    `set_all_config(get_config_env(), get_config_secret_keys_env())`
+    (pulumi/pulumi sdk/python/cmd/pulumi-language-python/main.go, Run, and
+    sdk/python/cmd/pulumi-language-python-exec)."""
+    import pulumi
+
+    saved = {name: os.environ.get(name) for name in CONFIG_ENVIRONMENT}
+    os.environ["PULUMI_CONFIG"] = json.dumps(config.values)
+    os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(config.secret_keys)
+    try:
+        pulumi.runtime.set_all_config(
+            pulumi.runtime.get_config_env(), pulumi.runtime.get_config_secret_keys_env()
+        )
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 class _Collect(logging.Handler):
@@ -152,6 +211,7 @@ def synthesize(
     show_secrets: bool = False,
     mocks: Any = None,
     stack_references: dict[str, SynthResult] | None = None,
+    secret_overrides: dict[str, str] | None = None,
 ) -> SynthResult:
     """Runs `<program_dir>/__main__.py` under mocks; raises what the program raises
     (e.g. settings.ConfigError) after the runtime has shut down cleanly.
@@ -165,7 +225,7 @@ def synthesize(
 
     from tools.mock_cloud import MockCloud, RecordingMonitor, render
 
-    config = load_stack_config(stack, overrides, program_dir)
+    config = load_stack_config(stack, overrides, program_dir, secret_overrides)
     cloud = mocks or MockCloud(region=config.region or "us-east-1")
     for name, referenced in (stack_references or {}).items():
         cloud.stack_references[name] = (referenced.outputs, referenced.secret_outputs)
@@ -181,12 +241,11 @@ def synthesize(
     pulumi.runtime.set_mocks(
         cloud, config.project, stack, preview=False, logger=logger, monitor=monitor
     )
-    pulumi.runtime.set_all_config(config.values, config.secret_keys)
-
     if str(program_dir) not in sys.path:
         sys.path.insert(0, str(program_dir))
     program = str(program_dir / "__main__.py")
-    _sync_await(run_pulumi_func(lambda: runpy.run_path(program, run_name="__main__")))
+    with _language_host_config(config):
+        _sync_await(run_pulumi_func(lambda: runpy.run_path(program, run_name="__main__")))
 
     outputs: dict[str, Any] = {}
     secret_outputs: set[str] = set()
@@ -268,16 +327,24 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="override a config value, as `pulumi config set` would (repeatable)",
+        help="set a config value, as `pulumi config set KEY VALUE` would (repeatable)",
+    )
+    parser.add_argument(
+        "--secret",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set an encrypted config value, as `pulumi config set --secret` would (repeatable)",
     )
 
 
-def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+def parse_overrides(pairs: Sequence[str], secret: bool = False) -> dict[str, str]:
     overrides = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise SynthUsageError(f"--config takes key=value, got {pair.split('=')[0]!r}")
+            option = "--secret" if secret else "--config"
+            raise SynthUsageError(f"{option} takes key=value, got {pair.split('=')[0]!r}")
         overrides[key] = value
     return overrides
 
@@ -302,11 +369,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         result = synthesize(
-            args.stack, parse_overrides(args.config), show_secrets=args.show_secrets
+            args.stack,
+            parse_overrides(args.config),
+            show_secrets=args.show_secrets,
+            secret_overrides=parse_overrides(args.secret, secret=True),
         )
     except SynthUsageError as error:
         print(f"synth: {error}", file=sys.stderr)
         return error.exit_code
+    except StackRefused as error:
+        # What `pulumi preview` prints (pkg/cmd/pulumi/operations/preview.go) before it runs
+        # anything; the hints are the synth's own.
+        print(f"error: validating stack config: {error}", file=sys.stderr)
+        for hint in error.hints:
+            print(f"hint: {hint}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
     except ConfigError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG_ERROR
