@@ -406,6 +406,67 @@ def test_writes_run_exactly_these_pulumi_commands(aws, pulumi_stub, args, expect
         assert "$ pulumi " + " ".join(argv) in done.stdout
 
 
+@pytest.mark.parametrize(
+    ("args", "stdin", "key", "intended", "secret"),
+    [
+        (["rotate-jwt", "--token", "2026-12-01"], None, "rotationJwt", "2026-12-01", False),
+        (["rotate-db", "--token", "t-2026"], None, "rotationDatabase", "t-2026", False),
+        (
+            ["update-value", "database_host", "db2.example.com"],
+            None,
+            "databaseHost",
+            "db2.example.com",
+            False,
+        ),
+        (["update-value", "port", "5433"], None, "databasePort", 5433, False),
+        (
+            ["update-value", "engine", "aurora-postgresql"],
+            None,
+            "databaseEngine",
+            "aurora-postgresql",
+            False,
+        ),
+        (["update-value", "dbname", "app_db"], None, "databaseName", "app_db", False),
+        (["update-value", "username", "app_user"], None, "databaseUsername", "app_user", False),
+        (["update-value", "jwt_secret_key", "-"], "k" * 40 + "\n", "jwtSecretKey", "k" * 40, True),
+    ],
+)
+def test_config_the_cli_writes_is_read_by_the_program_as_intended(
+    aws, pulumi_stub, tmp_path, args, stdin, key, intended, secret
+):
+    from config_replay import apply, program_reads, project_copy
+
+    done = aws(*args, "--yes", env=pulumi_stub.env, stdin=stdin)
+    assert done.returncode == 0, done.stderr
+    program = project_copy(tmp_path)
+    for argv, given in pulumi_stub.calls():
+        if argv[:1] == ["config"]:
+            apply(program, ["pulumi", *argv], stdin=given)
+    assert program_reads(program, key) == (intended, secret)
+
+
+def test_ssm_migration_config_is_read_by_the_program_as_intended(aws, moto, pulumi_stub, tmp_path):
+    from config_replay import apply, program_reads, project_copy
+
+    _ssm_parameters(moto)
+    done = aws(
+        "migrate-from-ssm",
+        "--path",
+        "/programador-musical/production",
+        "--yes",
+        env=pulumi_stub.env,
+    )
+    assert done.returncode == 0, done.stderr
+    program = project_copy(tmp_path)
+    for argv, given in pulumi_stub.calls():
+        apply(program, ["pulumi", *argv], stdin=given)
+    assert program_reads(program, "databaseHost") == ("old-db.example.com", True)
+    assert program_reads(program, "jwtSecretKey") == (
+        "ssm-jwt-key-value-0123456789abcdef-xyz",
+        True,
+    )
+
+
 def test_secret_update_goes_through_stdin_and_is_never_printed(aws, pulumi_stub):
     done = aws(
         "update-value",

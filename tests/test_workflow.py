@@ -64,3 +64,20 @@ def test_dependencies_are_cached_and_backend_and_stack_configurable():
     assert (
         _uses("deploy", "pulumi/actions")["with"]["cloud-url"] == "${{ vars.PULUMI_BACKEND_URL }}"
     )
+
+
+def test_the_policy_packs_virtualenv_is_prepared_before_the_cli_needs_it():
+    """pulumi/actions installs nothing for `policyPacks`, and the CLI starts a local Python pack
+    in the virtualenv PulumiPolicy.yaml names without creating it (pulumi/pulumi
+    sdk/python/cmd/pulumi-language-python/main.go, RunPlugin has no EnsureVenv)."""
+    policy = yaml.safe_load((ROOT / "policy" / "PulumiPolicy.yaml").read_text())
+    for job in ("preview", "deploy"):
+        steps = JOBS[job]["steps"]
+        pack_dir = _uses(job, "pulumi/actions")["with"]["policyPacks"]
+        venv = f"{pack_dir}/{policy['runtime']['options']['virtualenv']}"
+        runs = [step.get("run", "") for step in steps]
+        prepare = next(i for i, run in enumerate(runs) if f"python -m venv {venv}" in run)
+        assert f"{venv}/bin/python -m pip install" in runs[prepare]
+        assert f"-r {pack_dir}/requirements.txt" in runs[prepare]
+        pulumi = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("pulumi/"))
+        assert prepare < pulumi

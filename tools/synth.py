@@ -3,8 +3,8 @@
 No AWS account, no network and no Pulumi CLI are needed. The tests import `synthesize`, so the
 synth and the tests always see the same stack.
 
-    python -m tools.synth [--stack NAME] [--json] [--show-secrets] [--config key=value ...]
-                          [--secret key=value ...]
+    python -m tools.synth [--stack NAME] [--json] [--show-secrets] [--program DIR]
+                          [--config key=value ...] [--secret key=value ...]
 """
 
 from __future__ import annotations
@@ -358,6 +358,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--show-secrets", action="store_true", help="print secret values instead of [secret]"
     )
+    parser.add_argument(
+        "--program",
+        type=Path,
+        default=ROOT,
+        metavar="DIR",
+        help="directory of the Pulumi program (default: this project)",
+    )
     add_config_argument(parser)
     args = parser.parse_args(argv)
 
@@ -371,6 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = synthesize(
             args.stack,
             parse_overrides(args.config),
+            program_dir=args.program.resolve(),
             show_secrets=args.show_secrets,
             secret_overrides=parse_overrides(args.secret, secret=True),
         )

@@ -298,8 +298,16 @@ def object_delete(obj: object, prefix: list, path: list) -> None:
 
 
 def _go_path(path: list) -> str:
-    # fmt's %v of a resource.PropertyPath ([]any): "[a 0 b]"
-    return "[" + " ".join(str(element) for element in path) + "]"
+    """properties_path.go, PropertyPath.String: names dotted, odd ones quoted, indexes bracketed."""
+    text = ""
+    for i, element in enumerate(path):
+        if isinstance(element, int):
+            text += f"[{element}]"
+        elif all(c.isascii() and (c.isalnum() or c == "_") for c in element):
+            text += element if i == 0 else f".{element}"
+        else:
+            text += '["' + element.replace('"', '\\"') + '"]'
+    return text
 
 
 # --- the Map -------------------------------------------------------------------------------
@@ -360,7 +368,8 @@ def map_remove(config: ConfigMap, key: Key, path: bool) -> None:
     if root_key not in config:
         return
     root = to_object(config[root_key])
-    object_delete(root, elements[:1], elements[1:])
+    # map.go passes p[1:] as the prefix too, so its error paths repeat the first segment.
+    object_delete(root, elements[1:], elements[1:])
     config[root_key] = to_value(root)
 
 

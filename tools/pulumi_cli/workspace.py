@@ -96,10 +96,39 @@ def _jsonable(raw: object) -> object:
     return raw
 
 
+def _levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            )
+        previous = current
+    return previous[-1]
+
+
+def find_closest_key(needle: str, haystack: list[str], max_distance: int = 2) -> str:
+    """project.go, findClosestKey: case-insensitive Levenshtein, first alphabetically on ties."""
+    match, closest = "", max_distance + 1
+    for key in sorted(haystack):
+        distance = _levenshtein(needle.lower(), key.lower())
+        if distance == 0:
+            return key
+        if distance < closest:
+            match, closest = key, distance
+    return match
+
+
 def validate_project(raw: object) -> dict:
     """project.go, ValidateProject: a non-empty name, then the JSON schema."""
     project = _simplify_project(raw)
     if "name" not in project:
+        closest = find_closest_key("name", list(project))
+        if closest:
+            raise WorkspaceError(
+                f"project is missing a 'name' attribute; found '{closest}' instead"
+            )
         raise WorkspaceError("project is missing a 'name' attribute")
     if not isinstance(project["name"], str) or not project["name"]:
         raise WorkspaceError("project is missing a non-empty string 'name' attribute")

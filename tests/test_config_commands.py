@@ -1,0 +1,108 @@
+"""Every `pulumi config` command line the README gives, replayed with the CLI's own semantics
+onto a copy of the stack: the CLI accepts the result and the program reads the intended value."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from config_replay import apply, program_reads, project_copy
+from conftest import ROOT, synth
+
+from tools.pulumi_cli.config_commands import ConfigCommandError
+from tools.synth import StackRefused, synthesize
+
+IMPORTED_KEY = "imported-jwt-key-0123456789abcdefghijklmnop"
+# Placeholders the README uses, and what a user would type for them.
+TYPED_FOR = {
+    '"$(date +%F)"': "2026-12-01",
+    "<address>": "db-new.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com",
+}
+# The value the program must then read, per command (as the README means it).
+INTENDED = {
+    "pulumi config set containerImage 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2": (
+        "containerImage",
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2",
+    ),
+    "pulumi config set --path 'tags[2]' Owner=platform": (
+        "tags",
+        ["Team=platform", "CostCenter=programador-musical", "Owner=platform"],
+    ),
+    'pulumi config set rotationJwt "$(date +%F)"': ("rotationJwt", "2026-12-01"),
+    'pulumi config set rotationDatabase "$(date +%F)"': ("rotationDatabase", "2026-12-01"),
+    "pulumi config set --secret jwtSecretKey": ("jwtSecretKey", IMPORTED_KEY),
+    "pulumi config rm jwtSecretKey": ("jwtSecretKey", ""),
+    "pulumi config set databaseHost <address>": ("databaseHost", TYPED_FOR["<address>"]),
+}
+
+
+def readme_commands() -> list[str]:
+    """Every `pulumi config set|rm <key> ...` in the README (inline code or code blocks)."""
+    found = re.findall(r"pulumi config (?:set|rm) [^`\n#|]*", (ROOT / "README.md").read_text())
+    return sorted({command.strip() for command in found})
+
+
+def test_every_readme_command_is_covered_here():
+    assert readme_commands() == sorted(INTENDED)
+
+
+@pytest.mark.parametrize("command", sorted(INTENDED))
+def test_readme_command_makes_the_program_read_the_intended_value(tmp_path, command):
+    program = project_copy(tmp_path)
+    key, intended = INTENDED[command]
+    line = command
+    for placeholder, typed in TYPED_FOR.items():
+        line = line.replace(placeholder, typed)
+    if " rm " in line:
+        apply(program, "pulumi config set --secret jwtSecretKey", stdin=IMPORTED_KEY + "\n")
+    apply(program, line, stdin=IMPORTED_KEY + "\n" if "--secret" in line else None)
+    value, secret = program_reads(program, key)
+    assert value == intended
+    assert secret == (intended == IMPORTED_KEY)
+
+
+def test_imported_jwt_key_set_with_secret_passes_the_cli_and_is_really_imported(tmp_path):
+    program = project_copy(tmp_path)
+    apply(program, "pulumi config set --secret jwtSecretKey", stdin=IMPORTED_KEY + "\n")
+    result = synthesize("production", program_dir=program, show_secrets=True)
+    version = result.resource(
+        "aws:secretsmanager/secretVersion:SecretVersion",
+        "programador-musical-production-app-secrets",
+    )
+    assert f'"jwt_secret_key": "{IMPORTED_KEY}"' in version["inputs"]["secretString"]
+    assert not result.resources_of("random:index/randomBytes:RandomBytes")
+    stack_file = (program / "Pulumi.production.yaml").read_text()
+    assert IMPORTED_KEY not in stack_file and "secure:" in stack_file
+
+
+def test_unset_optional_secret_passes_the_cli(tmp_path):
+    program = project_copy(tmp_path)
+    assert program_reads(program, "jwtSecretKey") == ("", False)
+    assert synth().resources_of("random:index/randomBytes:RandomBytes")
+
+
+def test_imported_jwt_key_set_in_plain_text_is_refused_without_echoing_it(tmp_path):
+    from settings import ConfigError
+
+    program = project_copy(tmp_path)
+    apply(program, ["pulumi", "config", "set", "jwtSecretKey", IMPORTED_KEY])
+    with pytest.raises(ConfigError) as caught:
+        synthesize("production", program_dir=program)
+    assert "jwtSecretKey = [secret]" in str(caught.value)
+    assert "--secret" in str(caught.value)
+    assert IMPORTED_KEY not in str(caught.value)
+
+
+def test_a_list_set_as_one_string_is_refused_by_the_cli_as_pulumi_would(tmp_path):
+    program = project_copy(tmp_path)
+    apply(program, ["pulumi", "config", "set", "tags", '["Team=a"]'])
+    with pytest.raises(StackRefused, match="key 'tags' must be of type 'array<string>'"):
+        synthesize("production", program_dir=program)
+
+
+def test_mutually_exclusive_flags_are_refused_like_the_cli(tmp_path):
+    program = project_copy(tmp_path)
+    before = (program / "Pulumi.production.yaml").read_text()
+    with pytest.raises(ConfigCommandError, match="none of the others can be"):
+        apply(program, "pulumi config set --secret --plaintext rotationJwt x")
+    assert (program / "Pulumi.production.yaml").read_text() == before
