@@ -12,7 +12,7 @@ from typing import Any
 
 import pulumi
 
-from settings.declarations import CONFIG_KEYS, ConfigKey
+from settings.declarations import CONFIG_KEYS, MIN_IMPORTED_KEY_LENGTH, ConfigKey
 from settings.model import (
     ContainerSettings,
     DatabaseSettings,
@@ -79,7 +79,9 @@ def load_settings(
     jwt_bytes = reader.integer("jwtBytes")
     # The declared default is "" (the Pulumi CLI requires a value or a default): generate.
     imported = reader.value("jwtSecretKey") or None
-    if imported is not None and (len(imported) < 32 or not is_secret("jwtSecretKey")):
+    if imported is not None and (
+        len(imported) < MIN_IMPORTED_KEY_LENGTH or not is_secret("jwtSecretKey")
+    ):
         # Pulumi.yaml cannot make the CLI demand encryption of an optional key (see
         # tools/project_config.py), so the program does: a plaintext key in a stack file is refused.
         reader.problem("jwtSecretKey", imported)

@@ -25,6 +25,8 @@ LOG_RETENTION_DAYS = (
     *(1096, 1827, 2192, 2557, 2922, 3288, 3653),
 )
 RDS_RESERVED_USERNAMES = ("rdsadmin", "rdsrepladmin", "postgres")
+# An imported JWT key shorter than this is too weak to keep (HS256 wants 256 bits).
+MIN_IMPORTED_KEY_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "string",
         "Existing JWT signing key to import instead of generating one; empty means generate. "
         "Set it with `pulumi config set --secret jwtSecretKey`.",
-        "an existing key of at least 32 characters, set with `--secret`; empty means generate",
+        f"an existing key of at least {MIN_IMPORTED_KEY_LENGTH} characters, set with `--secret`; "
+        "empty means generate",
         default="",
         secret=True,
         legacy_name="jwt.secretKey",

@@ -62,9 +62,11 @@ def test_mock_generator_honours_length_and_classes(length, token):
 
 @settings(deadline=None, max_examples=20)
 @given(st.text(st.characters(categories=("L", "N", "P", "S")), min_size=1, max_size=40))
-def test_jwt_key_decodes_to_32_bytes_for_any_rotation_token(token):
+def test_jwt_key_decodes_to_the_declared_size_for_any_rotation_token(token):
     from conftest import secret_json, synth
+
+    from settings.declarations import declared
 
     result = synth(show_secrets=True, rotationJwt=token)
     key = secret_json(result, "programador-musical-production-app-secrets")["jwt_secret_key"]
-    assert len(base64.b64decode(key, validate=True)) == 32
+    assert len(base64.b64decode(key, validate=True)) == declared("jwtBytes").default

@@ -15,6 +15,7 @@ from components.credentials import (
     PASSWORD_SPECIAL_CHARACTERS,
     RDS_FORBIDDEN_PASSWORD_CHARACTERS,
 )
+from settings.declarations import declared
 
 SECRET = "aws:secretsmanager/secret:Secret"
 APP = "programador-musical-production-app-secrets"
@@ -84,11 +85,16 @@ def test_password_generator_only_uses_rds_safe_characters(production):
     assert "'" not in inputs["overrideSpecial"]
 
 
-def test_jwt_key_is_32_random_bytes_in_base64(production, production_revealed):
+def test_jwt_key_is_the_configured_number_of_random_bytes_in_base64(
+    production, production_revealed
+):
+    size = declared("jwtBytes").default
     (jwt,) = production.resources_of("random:index/randomBytes:RandomBytes")
-    assert jwt["inputs"]["length"] == 32
+    assert jwt["inputs"]["length"] == size
     key = secret_json(production_revealed, APP)["jwt_secret_key"]
-    assert len(base64.b64decode(key, validate=True)) == 32
+    assert len(base64.b64decode(key, validate=True)) == size
+    resized = secret_json(synth(show_secrets=True, jwtBytes="48"), APP)["jwt_secret_key"]
+    assert len(base64.b64decode(resized, validate=True)) == 48
 
 
 def test_customer_managed_key_encrypts_both_secrets_when_on(production):
