@@ -79,12 +79,16 @@ def test_declared_keys_are_flat_so_the_clis_path_lookup_is_the_key_itself():
         assert key.name.isalnum() and key.name[0].islower(), key.name
 
 
-def test_the_dotted_layout_is_refused_with_the_clis_message():
-    project = load_project(DOTTED / "Pulumi.yaml")
-    stack = load_project_stack(project, DOTTED / "Pulumi.production.yaml")
+def cli_refusal(program) -> str:
+    project = load_project(program / "Pulumi.yaml")
+    stack = load_project_stack(project, program / "Pulumi.production.yaml")
     with pytest.raises(StackConfigError) as caught:
         merge_and_validate("production", project, stack.config, Crypter().decrypt)
-    assert str(caught.value) == (
+    return str(caught.value)
+
+
+def test_the_dotted_layout_is_refused_with_the_clis_message():
+    assert cli_refusal(DOTTED) == (
         "Stack 'production' is missing configuration values 'container.image' and 'database.host'"
     )
 
@@ -98,11 +102,7 @@ def test_the_dotted_layout_with_nested_values_still_fails_on_the_typed_secret(tm
         "  programador-musical:container:\n    image: registry.example.com/app:1\n"
     )
     (tmp_path / "Pulumi.production.yaml").write_text(stack_text)
-    project = load_project(tmp_path / "Pulumi.yaml")
-    stack = load_project_stack(project, tmp_path / "Pulumi.production.yaml")
-    with pytest.raises(StackConfigError) as caught:
-        merge_and_validate("production", project, stack.config, Crypter().decrypt)
-    assert str(caught.value) == (
+    assert cli_refusal(tmp_path) == (
         "Stack 'production' with configuration key 'jwt.secretKey' must be encrypted as it's secret"
     )
 

@@ -140,6 +140,7 @@ def load_stack_config(
             EXIT_NO_STACK,
         )
     crypter = Crypter()
+    hints: list[str] = []
     try:
         project = load_project(program_dir / "Pulumi.yaml")
         loaded = load_project_stack(project, stack_file)
@@ -154,7 +155,7 @@ def load_stack_config(
         hints = _undeclared_hints(project, config)
         merge_and_validate(stack, project, config, crypter.decrypt)
     except (WorkspaceError, StackConfigError, ConfigPathError) as error:
-        raise StackRefused(str(error), locals().get("hints", [])) from None
+        raise StackRefused(str(error), hints) from None
     handed = program_config(config, crypter.decrypt, lambda key: SECURE_PLACEHOLDER)
     warnings = list(loaded.warnings) + [
         f"{key} is encrypted and cannot be read offline; the synth uses a placeholder"

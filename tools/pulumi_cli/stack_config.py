@@ -89,11 +89,11 @@ def merge_and_validate(
     config: ConfigMap,
     decrypt: Callable[[str], str],
     validate: bool = True,
-) -> list[str]:
+) -> None:
     """config.go, mergeConfig (without ESC environments), on `config` in place.
 
-    Returns the keys whose encrypted values could not be read offline (their types are not
-    checked; the CLI would check them with the real secrets provider)."""
+    An encrypted value the harness cannot read offline is not type-checked (the CLI would check
+    it with the real secrets provider); `program_config` reports it."""
     missing: list[str] = []
     for name in sorted(project.config):
         spec = project.config[name]
@@ -112,10 +112,9 @@ def merge_and_validate(
                 config, key, _default_value(spec.default if spec.has_default else spec.value), True
             )
     if not validate:
-        return []
+        return
     if missing:
         raise _missing_keys_error(missing, stack)
-    unreadable = []
     for name in sorted(project.config):
         spec = project.config[name]
         key = _parse_config_key(project.name, name)
@@ -131,7 +130,6 @@ def merge_and_validate(
         try:
             text = plaintext(value, decrypt)
         except UnreadableSecret:
-            unreadable.append(name)
             continue
         content = json.loads(text) if value.object else text
         if not validate_config_value(spec.type, spec.items, content):
@@ -139,7 +137,6 @@ def merge_and_validate(
                 f"Stack '{stack}' with configuration key '{name}' must be of type "
                 f"'{infer_full_type_name(spec.type, spec.items)}'"
             )
-    return unreadable
 
 
 @dataclass

@@ -162,4 +162,4 @@ def load(text: str | bytes) -> object:
 
 def needs_quotes(text: str) -> bool:
     """yaml.v3's encoder quotes a string that would not read back as the same string."""
-    return resolve_plain(text) != text or isinstance(resolve_plain(text), bool | int | float)
+    return resolve_plain(text) != text
