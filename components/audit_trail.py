@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.naming import trail_bucket_name
 from components.policy_documents import assumable_by, policy_document, statement
 
 
@@ -88,7 +89,9 @@ class AuditTrail(pulumi.ComponentResource):
 
         bucket = aws.s3.Bucket(
             f"{prefix}-trail",
-            bucket=pulumi.Output.concat(prefix, "-trail-", account),
+            bucket=pulumi.Output.from_input(account).apply(
+                lambda account_id: trail_bucket_name(prefix, account_id)
+            ),
             tags=tags,
             opts=child,
         )

@@ -11,8 +11,8 @@ import os
 import sys
 from datetime import UTC, datetime
 
+from manage_secrets import arguments, process_end
 from manage_secrets.errors import (
-    EXIT_ABORTED,
     EXIT_CHECKS_FAILED,
     EXIT_CODES_HELP,
     EXIT_OK,
@@ -26,15 +26,21 @@ EXIT_INTERNAL = 70
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
+        message = arguments.without_arguments(message)
         self.exit(EXIT_USAGE, f"manage_secrets: {message} (see --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--stack", default="production", help="stack (environment), default production"
+        "--stack",
+        default="production",
+        type=arguments.stack_name,
+        help="stack (environment), default production",
     )
-    common.add_argument("--region", help="AWS region (default: AWS_REGION / profile)")
+    common.add_argument(
+        "--region", type=arguments.region, help="AWS region (default: AWS_REGION / profile)"
+    )
     common.add_argument(
         "--app", default=DEFAULT_APP, help=f"application name, default {DEFAULT_APP}"
     )
@@ -112,9 +118,19 @@ def _update_value(plan, names: StackNames, key: str, value: str):
             f"no JSON key {key!r}; settable keys: {', '.join(CONFIG_FOR_KEY)}",
         )
     config_key, secret = CONFIG_FOR_KEY[key]
-    return plan.config_set(
-        config_key, sys.stdin.read().rstrip("\n") if value == "-" else value, secret
-    )
+    value = sys.stdin.read().rstrip("\n") if value == "-" else value
+    if not value.strip():
+        # An empty jwtSecretKey means "generate": it would replace an imported key silently.
+        raise CliError(EXIT_USAGE, f"{key}: the value is empty; nothing was changed")
+    from settings import problems_with
+
+    problems = problems_with(config_key, value, secret)
+    if problems:
+        raise CliError(
+            EXIT_USAGE,
+            f"{key} -> {problems[0]}; the stack would refuse it, so nothing was changed",
+        )
+    return plan.config_set(config_key, value, secret)
 
 
 def _apply_password_to_rds(aws, names: StackNames, instance: str):
@@ -144,13 +160,26 @@ def _apply_password_to_rds(aws, names: StackNames, instance: str):
     return shown, apply
 
 
+class _LazyAws:
+    """The AWS session, made on first use: commands that only run Pulumi need no region."""
+
+    def __init__(self, region: str | None):
+        self._region, self._aws = region, None
+
+    def __getattr__(self, name: str):
+        if self._aws is None:
+            from manage_secrets.aws import Aws
+
+            self._aws = Aws(self._region)
+        return getattr(self._aws, name)
+
+
 def run(args: argparse.Namespace) -> int:
     from manage_secrets import reading
-    from manage_secrets.aws import Aws
     from manage_secrets.pulumi_runner import PulumiPlan
 
     names = StackNames(args.app, args.stack or "production")
-    aws = Aws(args.region)
+    aws = _LazyAws(args.region)
     command = args.command
     if command == "list":
         print(reading.list_secrets(aws, args.app, args.stack, args.json))
@@ -188,6 +217,12 @@ def run(args: argparse.Namespace) -> int:
         elif command == "rotate-jwt":
             plan.config_set("rotationJwt", _token(args.token))
         elif command == "rotate-db":
+            if args.rds_instance:
+                from manage_secrets.rds_preflight import check_instance
+
+                # Before any Pulumi command: a missing, busy or forbidden instance would leave
+                # the secrets with a password RDS never gets.
+                check_instance(aws, args.rds_instance)
             plan.config_set("rotationDatabase", _token(args.token))
             if args.rds_instance:
                 plan.then.append(_apply_password_to_rds(aws, names, args.rds_instance))
@@ -211,13 +246,17 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()
+        return code
     except CliError as error:
         print(f"manage_secrets: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("manage_secrets: interrupted", file=sys.stderr)
-        return EXIT_ABORTED
+        return process_end.EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return process_end.broken_pipe()
     except Exception as error:  # noqa: BLE001 - one line, never a traceback
         if os.environ.get("MANAGE_SECRETS_DEBUG"):
             raise

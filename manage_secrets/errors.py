@@ -16,6 +16,7 @@ EXIT_PULUMI_FAILED = 11
 EXIT_NO_SUCH_KEY = 12
 EXIT_ABORTED = 13
 EXIT_AWS_ERROR = 14
+EXIT_NOT_READY = 15
 EXIT_USAGE = 64
 
 EXIT_CODES_HELP = """exit codes:
@@ -26,7 +27,8 @@ EXIT_CODES_HELP = """exit codes:
   5  no or invalid credentials  11  a Pulumi command failed
   6  throttled after retries    12  no such JSON key
  13  not confirmed              14  other AWS error
- 64  bad arguments"""
+ 15  RDS instance not available 64  bad arguments
+130  interrupted (Ctrl-C)"""
 
 
 class CliError(Exception):
@@ -90,7 +92,12 @@ def translate(error: Exception, region: str | None, subject: str = "") -> CliErr
                 EXIT_NO_CREDENTIALS,
                 f"AWS rejected the credentials ({code}): refresh them (aws sso login) and retry",
             )
-        not_found = code in ("ResourceNotFoundException", "NoSuchEntity", "ParameterNotFound")
+        not_found = code in (
+            "ResourceNotFoundException",
+            "NoSuchEntity",
+            "ParameterNotFound",
+            "DBInstanceNotFound",
+        )
         if not_found or (code == "ClientException" and "Unable to describe" in message):
             return CliError(
                 EXIT_NOT_FOUND,

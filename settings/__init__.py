@@ -12,6 +12,7 @@ from typing import Any
 
 import pulumi
 
+from settings import rules
 from settings.declarations import CONFIG_KEYS, MIN_IMPORTED_KEY_LENGTH, ConfigKey
 from settings.model import (
     ContainerSettings,
@@ -21,7 +22,6 @@ from settings.model import (
     Settings,
 )
 from settings.rules import (
-    NAME_PREFIX_PATTERN,
     container_settings,
     database_settings,
     monitoring_settings,
@@ -41,6 +41,7 @@ __all__ = [
     "SecretMapping",
     "Settings",
     "load_settings",
+    "problems_with",
     "settings_from_pulumi",
 ]
 
@@ -63,17 +64,8 @@ def load_settings(
     """
     reader = Reader(project, raw, is_secret)
     reader.undeclared(present)
-    app_name = reader.value("appName")
-    prefix = f"{app_name}-{stack}"
-    if not app_name or not NAME_PREFIX_PATTERN.match(prefix):
-        reader.problem(
-            "appName",
-            app_name,
-            f'a name that, joined with the stack as "<appName>-{stack}", is 2-40 lowercase '
-            "letters, digits or hyphens, starting with a letter (it names every resource)",
-        )
-    if not region:
-        reader.problem("aws:region", region, "an AWS region such as us-east-1")
+    app_name = rules.name_prefix(reader, stack)
+    region = rules.region(reader, region)
 
     database = database_settings(reader)
     jwt_bytes = reader.integer("jwtBytes")
@@ -135,3 +127,28 @@ def settings_from_pulumi() -> Settings:
         as_secret=pulumi.Output.secret,
         present=present,
     )
+
+
+# Stand-ins for the required keys when one other key is checked on its own.
+_REQUIRED_STAND_INS = {
+    "databaseHost": "db.example.com",
+    "containerImage": "registry.example.com/a:1",
+}
+
+
+def problems_with(key: str, value: str, secret: bool = False) -> list[ConfigProblem]:
+    """What the stack's validation says of one value set with `pulumi config set [--secret]`,
+    before it is set (the operations CLI refuses what the next `pulumi up` would refuse)."""
+    values = {**_REQUIRED_STAND_INS, key: value}
+    try:
+        load_settings(
+            "programador-musical",
+            "production",
+            values.get,
+            "us-east-1",
+            is_secret=lambda name: secret and name == key,
+            present=[key],
+        )
+    except ConfigError as error:
+        return [problem for problem in error.problems if problem.key == key]
+    return []

@@ -56,7 +56,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "appName",
         "string",
         'Application name; every physical name is "<appName>-<stack>-...".',
-        "`<appName>-<stack>` is 2-40 lowercase letters, digits or hyphens, starting with a letter",
+        "`<appName>-<stack>` is 2-40 lowercase letters, digits or hyphens, starting with a letter, "
+        "and the names derived from it keep S3's bucket naming rules (no `xn--`, `sthree-` or "
+        "`amzn-s3-demo-` prefix)",
         default="programador-musical",
     ),
     _key(
@@ -80,7 +82,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "databaseName",
         "string",
         "Database name.",
-        "a letter, then letters, digits or underscores, at most 63 characters",
+        "a letter, then letters, digits or underscores, at most 63 characters; not a PostgreSQL "
+        "reserved word (`select`, `user`, ...)",
         default="programador_musical",
         legacy_name="database.name",
     ),
@@ -88,8 +91,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "databaseUsername",
         "string",
         "Database user name.",
-        "a letter, then letters, digits or underscores, at most 63 characters; not "
-        + ", ".join(RDS_RESERVED_USERNAMES),
+        "a letter, then letters, digits or underscores, at most 63 characters; not a PostgreSQL "
+        "reserved word, not " + ", ".join(RDS_RESERVED_USERNAMES),
         default="programador_user",
         legacy_name="database.username",
     ),
@@ -177,9 +180,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "tags",
         "array",
         "Extra tags added to Project, Environment and ManagedBy on every taggable resource.",
-        'a list of "Key=Value" strings: key 1-128 characters, value 0-256, letters, digits, '
-        "spaces and _.:/=+-@, no aws: prefix, no reserved key (Project, Environment, ManagedBy), "
-        "no duplicate key",
+        'a list of at most 47 "Key=Value" strings (AWS allows 50 tags, the stack adds 3): key '
+        "1-128 characters, value 0-256 (1-256 with monitoringCreateTrail), letters, digits, "
+        "spaces and _.:/=+-@ only, no aws: prefix, no reserved key (Project, Environment, "
+        "ManagedBy), no duplicate key",
         default=[],
     ),
     _key(

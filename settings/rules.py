@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import re
 
+from components.aws_limits import (
+    POSTGRES_RESERVED_WORDS,
+    RESERVED_TAG_PREFIX,
+    TAG_KEY_LENGTH,
+    TAG_LIMIT,
+    TAG_VALUE_LENGTH,
+    TRAIL_TAG_VALUE_MIN,
+    bucket_name_problem,
+    region_problem,
+    tag_text_ok,
+)
 from components.credentials import SECRET_KEYS
+from components.naming import trail_bucket_name
 from settings.declarations import (
     FARGATE_CPU_UNITS,
     LOG_RETENTION_DAYS,
@@ -20,10 +32,10 @@ NAME_PREFIX_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
 DATABASE_IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 HOSTNAME_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
 HOSTNAME_PATTERN = re.compile(rf"^{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*$")
-# AWS tag rules (Secrets Manager TagKeyType/TagValueType lengths; characters per the tagging guide).
-TAG_CHARACTERS = re.compile(r"^[\w\s.:/=+\-@]*$")
+# The tags every resource gets from the stack itself (settings.model.Settings.tags).
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+# Local part: printable ASCII without space or "@" (no control characters); domain: DNS labels.
+EMAIL_PATTERN = re.compile(r"[!-?A-~]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # CloudWatch Logs LogGroupName (botocore logs model: 1-512, [\.\-_/#A-Za-z0-9]+).
 LOG_GROUP_PATTERN = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
 ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -46,20 +58,47 @@ FARGATE_MEMORY = {
 assert tuple(FARGATE_MEMORY) == FARGATE_CPU_UNITS
 
 
+def name_prefix(reader: Reader, stack: str) -> str | None:
+    """`<appName>-<stack>` names every resource, so it must fit every service's naming rules."""
+    app_name = reader.value("appName")
+    prefix = f"{app_name}-{stack}"
+    accepted = (
+        f'a name that, joined with the stack as "<appName>-{stack}", is 2-40 lowercase letters, '
+        "digits or hyphens, starting with a letter (it names every resource)"
+    )
+    if not app_name or not NAME_PREFIX_PATTERN.fullmatch(prefix):
+        reader.problem("appName", app_name, accepted)
+        return app_name
+    # The longest derived name with the strictest rules: the trail's S3 bucket.
+    broken = bucket_name_problem(trail_bucket_name(prefix, "123456789012"))
+    if broken:
+        reader.problem("appName", app_name, f"{accepted}; its S3 bucket name must be {broken}")
+    return app_name
+
+
+def region(reader: Reader, name: str | None) -> str | None:
+    problem = region_problem(name) if name else "an AWS region such as us-east-1"
+    if problem:
+        reader.problem("aws:region", name, f"{problem}; set it with `pulumi config set aws:region`")
+    return name
+
+
 def tags(reader: Reader) -> dict[str, str]:
     tags: dict[str, str] = {}
+    # CloudTrail refuses empty tag values; only a stack with its own trail tags one.
+    value_min = TRAIL_TAG_VALUE_MIN if reader.value("monitoringCreateTrail") else 0
     for entry in reader.value("tags") or []:
         if not isinstance(entry, str) or "=" not in entry:
             reader.problem("tags", entry)
             continue
         key, value = entry.split("=", 1)
-        key = key.strip()
         valid = (
-            1 <= len(key) <= 128
-            and len(value) <= 256
-            and TAG_CHARACTERS.match(key)
-            and TAG_CHARACTERS.match(value)
-            and not key.lower().startswith("aws:")
+            len(key) in TAG_KEY_LENGTH
+            and len(value) in TAG_VALUE_LENGTH
+            and len(value) >= value_min
+            and tag_text_ok(key)
+            and tag_text_ok(value)
+            and not key.lower().startswith(RESERVED_TAG_PREFIX)
             and key not in RESERVED_TAG_KEYS
             and key not in tags
         )
@@ -67,14 +106,30 @@ def tags(reader: Reader) -> dict[str, str]:
             reader.problem("tags", entry)
             continue
         tags[key] = value
+    if len(tags) + len(RESERVED_TAG_KEYS) > TAG_LIMIT:
+        reader.problem(
+            "tags",
+            f"{len(tags)} tags",
+            f"at most {TAG_LIMIT - len(RESERVED_TAG_KEYS)} tags: AWS allows {TAG_LIMIT} per "
+            f"resource and the stack adds {', '.join(RESERVED_TAG_KEYS)}",
+        )
     return tags
+
+
+def _database_identifier(reader: Reader, key: str) -> str | None:
+    name = reader.matching(key, DATABASE_IDENTIFIER_PATTERN)
+    if name and name.lower() in POSTGRES_RESERVED_WORDS:
+        reader.problem(
+            key, name, f"a name that is not a PostgreSQL reserved word ({name.lower()} is)"
+        )
+    return name
 
 
 def database_settings(reader: Reader) -> DatabaseSettings:
     host = reader.value("databaseHost")
     if not host or len(host) > 253 or not HOSTNAME_PATTERN.fullmatch(host):
         reader.problem("databaseHost", host)
-    username = reader.matching("databaseUsername", DATABASE_IDENTIFIER_PATTERN)
+    username = _database_identifier(reader, "databaseUsername")
     if username and username.lower() in RDS_RESERVED_USERNAMES:
         reader.problem("databaseUsername", username)
     engine = reader.value("databaseEngine")
@@ -83,7 +138,7 @@ def database_settings(reader: Reader) -> DatabaseSettings:
     return DatabaseSettings(
         host=host,
         port=reader.integer("databasePort"),
-        name=reader.matching("databaseName", DATABASE_IDENTIFIER_PATTERN),
+        name=_database_identifier(reader, "databaseName"),
         username=username,
         engine=engine,
         password_length=reader.integer("databasePasswordLength"),

@@ -179,3 +179,63 @@ class FaultServer:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class PolicySimulator:
+    """IAM's SimulatePrincipalPolicy (query protocol, XML), which moto does not emulate: answers
+    every simulation with one decision, or AccessDenied. The CLI reaches it through
+    AWS_ENDPOINT_URL_IAM while every other service stays on moto."""
+
+    def __init__(self, decision: str = "allowed"):
+        self.decision, self.requests = decision, []
+        simulator = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                from urllib.parse import parse_qs
+
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                simulator.requests.append({k: v[0] for k, v in parse_qs(body).items()})
+                if simulator.decision == "AccessDenied":
+                    status, text = (
+                        403,
+                        (
+                            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                            "<Message>not allowed (simulator)</Message></Error>"
+                            "<RequestId>1</RequestId></ErrorResponse>"
+                        ),
+                    )
+                else:
+                    status, text = (
+                        200,
+                        (
+                            '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/'
+                            '2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false'
+                            "</IsTruncated><EvaluationResults><member><EvalActionName>"
+                            "rds:ModifyDBInstance</EvalActionName><EvalResourceName>*"
+                            f"</EvalResourceName><EvalDecision>{simulator.decision}</EvalDecision>"
+                            "</member></EvaluationResults></SimulatePrincipalPolicyResult>"
+                            "<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>"
+                            "</SimulatePrincipalPolicyResponse>"
+                        ),
+                    )
+                self.send_response(status)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(text)))
+                self.end_headers()
+                self.wfile.write(text.encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> PolicySimulator:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 import pytest
-from aws_emulator import REGION, FaultServer, MotoServer, deploy
+from aws_emulator import REGION, FaultServer, MotoServer, PolicySimulator, deploy
 from conftest import ROOT, synth
 
 APP = "programador-musical-production-app-secrets"
@@ -67,6 +67,15 @@ def run(env: dict, *args: str, stdin: str | None = None) -> subprocess.Completed
 
 @pytest.fixture()
 def aws(moto, stack):
+    return lambda *args, env=None, stdin=None: run(
+        env or cli_env(moto.endpoint), *args, stdin=stdin
+    )
+
+
+@pytest.fixture()
+def cli(moto):
+    """The CLI against moto as it is, for commands that fail or run only Pulumi before any AWS
+    call: no reset and redeploy of the emulator (2 s each)."""
     return lambda *args, env=None, stdin=None: run(
         env or cli_env(moto.endpoint), *args, stdin=stdin
     )
@@ -443,11 +452,11 @@ def test_writes_run_exactly_these_pulumi_commands(aws, pulumi_stub, args, expect
     ],
 )
 def test_config_the_cli_writes_is_read_by_the_program_as_intended(
-    aws, pulumi_stub, tmp_path, args, stdin, key, intended, secret
+    cli, pulumi_stub, tmp_path, args, stdin, key, intended, secret
 ):
     from config_replay import apply, program_reads, project_copy
 
-    done = aws(*args, "--yes", env=pulumi_stub.env, stdin=stdin)
+    done = cli(*args, "--yes", env=pulumi_stub.env, stdin=stdin)
     assert done.returncode == 0, done.stderr
     program = project_copy(tmp_path)
     for argv, given in pulumi_stub.calls():
@@ -463,18 +472,18 @@ def test_secret_update_goes_through_stdin_and_is_never_printed(aws, pulumi_stub)
         "-",
         "--yes",
         env=pulumi_stub.env,
-        stdin="new-jwt-key-from-stdin\n",
+        stdin="new-jwt-key-from-stdin-0123456789abcdef\n",
     )
     assert done.returncode == 0, done.stderr
     assert pulumi_stub.calls()[0] == (
         ["config", "set", *COMMON, "--secret", "jwtSecretKey"],
-        "new-jwt-key-from-stdin",
+        "new-jwt-key-from-stdin-0123456789abcdef",
     )
-    assert "new-jwt-key-from-stdin" not in done.stdout + done.stderr
+    assert "new-jwt-key-from-stdin-0123456789abcdef" not in done.stdout + done.stderr
     assert "< (secret value on stdin)" in done.stdout
 
 
-def test_rotate_db_applies_the_new_password_to_rds_and_waits(aws, moto, stack, pulumi_stub):
+def _database(moto) -> str:
     moto.client("rds").create_db_instance(
         DBInstanceIdentifier=f"{PREFIX}-db",
         Engine="postgres",
@@ -483,10 +492,19 @@ def test_rotate_db_applies_the_new_password_to_rds_and_waits(aws, moto, stack, p
         MasterUserPassword="old-password-123",
         AllocatedStorage=20,
     )
-    done = aws(
-        "rotate-db", "--token", "t", "--rds-instance", f"{PREFIX}-db", "--yes", env=pulumi_stub.env
-    )
+    return f"{PREFIX}-db"
+
+
+def test_rotate_db_applies_the_new_password_to_rds_and_waits(aws, moto, stack, pulumi_stub):
+    instance = _database(moto)
+    with PolicySimulator("allowed") as simulator:
+        env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_IAM": simulator.endpoint}
+        done = aws("rotate-db", "--token", "t", "--rds-instance", instance, "--yes", env=env)
     assert done.returncode == 0, done.stderr
+    (asked,) = simulator.requests
+    assert asked["Action"] == "SimulatePrincipalPolicy"
+    assert asked["ActionNames.member.1"] == "rds:ModifyDBInstance"
+    assert asked["ResourceArns.member.1"].endswith(f":db:{instance}")
     assert (
         f"aws rds modify-db-instance --db-instance-identifier {PREFIX}-db --master-user-password ********"
         in done.stdout
@@ -607,3 +625,99 @@ def test_read_commands_do_not_import_pulumi(moto, stack):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize(
+    ("prepare", "decision", "code", "says"),
+    [
+        (None, "allowed", 3, "not found"),
+        ("stop", "allowed", 15, "is stopped, not available"),
+        ("create", "implicitDeny", 4, "may not rds:ModifyDBInstance"),
+        ("create", "AccessDenied", 4, "iam:SimulatePrincipalPolicy is denied"),
+    ],
+    ids=["missing", "not-available", "not-allowed", "cannot-check"],
+)
+def test_rotate_db_checks_the_instance_before_any_pulumi_command(
+    aws, moto, pulumi_stub, prepare, decision, code, says
+):
+    instance = f"{PREFIX}-db"
+    if prepare:
+        _database(moto)
+    if prepare == "stop":
+        moto.client("rds").stop_db_instance(DBInstanceIdentifier=instance)
+    with PolicySimulator(decision) as simulator:
+        env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_IAM": simulator.endpoint}
+        done = aws("rotate-db", "--rds-instance", instance, "--yes", env=env)
+    line = assert_one_line_error(done, code)
+    assert says in line and "nothing was changed" in line or code == 3
+    assert pulumi_stub.calls() == []
+    assert "$ pulumi" not in done.stdout
+
+
+@pytest.mark.parametrize("stack_name", ["", "prod uction", "a" * 101, "prod/uction"])
+def test_an_empty_or_malformed_stack_is_a_usage_error_and_nothing_runs(
+    cli, pulumi_stub, stack_name
+):
+    for command in (["get"], ["rotate-jwt", "--yes"], ["list"]):
+        done = cli(*command, "--stack", stack_name, env=pulumi_stub.env)
+        line = assert_one_line_error(done, 64)
+        assert "stack name" in line
+        assert done.stdout == ""
+    assert pulumi_stub.calls() == []
+
+
+def test_a_malformed_region_is_a_usage_error(cli):
+    line = assert_one_line_error(cli("get", "--region", "us east 1"), 64)
+    assert "'us east 1' is not an AWS region name" in line
+
+
+@pytest.mark.parametrize("command", [["rotate-jwt", "--token", "t"], ["create"], ["delete"]])
+def test_commands_that_only_run_pulumi_need_no_region(pulumi_stub, command):
+    env = {
+        k: v for k, v in pulumi_stub.env.items() if k not in ("AWS_DEFAULT_REGION", "AWS_REGION")
+    }
+    env["AWS_CONFIG_FILE"] = os.devnull
+    done = run(env, *command, "--yes")
+    assert done.returncode == 0, done.stderr
+    assert pulumi_stub.calls()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("jwt_secret_key", "", "the value is empty"),
+        ("jwt_secret_key", "   \n", "the value is empty"),
+        ("jwt_secret_key", "too-short-key", "jwtSecretKey = [secret]"),
+        ("database_host", "db.example.com\tx", "databaseHost"),
+        ("port", "http", "databasePort"),
+        ("port", "70000", "databasePort"),
+        ("dbname", "select", "PostgreSQL reserved word"),
+        ("username", "user", "PostgreSQL reserved word"),
+        ("engine", "mysql", "databaseEngine"),
+    ],
+)
+def test_update_value_refuses_what_the_stack_would_refuse(cli, pulumi_stub, key, value, says):
+    done = cli("update-value", key, "-", "--yes", env=pulumi_stub.env, stdin=value)
+    line = assert_one_line_error(done, 64)
+    assert says in line
+    assert "nothing was changed" in line
+    if key == "jwt_secret_key" and value.strip():
+        assert value not in line
+    assert pulumi_stub.calls() == []
+
+
+def test_a_closed_pipe_ends_the_cli_quietly_with_exit_141(moto, stack):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "manage_secrets", "versions"],
+        cwd=ROOT,
+        env=cli_env(moto.endpoint),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # `| head` that has read enough
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 141
+    assert err == b""

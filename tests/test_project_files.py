@@ -34,7 +34,12 @@ def test_runtime_requirements_use_compatible_release_pins():
         for line in (ROOT / "requirements.txt").read_text().splitlines()
         if line.strip() and not line.startswith("#")
     ]
-    assert {re.split("~=", line)[0] for line in lines} == {"pulumi", "pulumi-aws", "pulumi-random"}
+    assert {re.split("~=", line)[0] for line in lines} == {
+        "pulumi",
+        "pulumi-aws",
+        "pulumi-random",
+        "botocore",
+    }
     assert all("~=" in line for line in lines)
 
 

@@ -49,6 +49,7 @@ def test_config_the_cli_refuses_exits_2_with_the_clis_message():
     assert done.stderr == (
         "error: validating stack config: Stack 'production' with configuration key "
         "'databasePort' must be of type 'integer'\n"
+        "hint: `programador-musical:databasePort` = 'abc'\n"
     )
 
 

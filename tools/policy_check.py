@@ -133,7 +133,7 @@ def main(argv=None) -> int:
                 )
             )
         except StackRefused as error:
-            print(f"error: validating stack config: {error}", file=sys.stderr)
+            print(f"error: {error}", file=sys.stderr)
             return EXIT_CONFIG_ERROR
         except SynthUsageError as error:
             print(f"policy_check: {error}", file=sys.stderr)

@@ -90,7 +90,8 @@ def config_table() -> str:
     rows = [
         "| key | type | default | accepted |",
         "| --- | --- | --- | --- |",
-        "| `aws:region` | string | (none) | the region of the stack, e.g. `us-east-1` |",
+        "| `aws:region` | string | (none) | a region botocore's partition data knows, e.g. "
+        "`us-east-1` |",
     ]
     for key in CONFIG_KEYS:
         kind = ("secret " if key.secret else "") + README_TYPES[key.type]

@@ -9,7 +9,13 @@ synth and the tests always see the same stack.
 
 from __future__ import annotations
 
-import argparse
+from manage_secrets import process_end
+
+if __name__ == "__main__":
+    # Before the heavier imports, so Ctrl-C at any point ends with one line and exit 130.
+    process_end.end_on_interrupt("synth")
+
+import argparse  # noqa: E402 - after the interrupt handler on purpose
 import contextlib
 import difflib
 import gc
@@ -23,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manage_secrets.arguments import without_arguments
 from tools.pulumi_cli.config_commands import parse_config_key
 from tools.pulumi_cli.config_values import ConfigPathError, Key, Value, from_raw, map_set, to_value
 from tools.pulumi_cli.stack_config import (
@@ -92,11 +99,21 @@ class SynthResult:
 
 
 class StackRefused(Exception):
-    """The Pulumi CLI would refuse this project or stack before running the program."""
+    """The Pulumi CLI would refuse this project or stack before running the program; `str()` is
+    the line `pulumi preview` prints (pkg/cmd/pulumi/operations/preview.go prefixes validation
+    errors with "validating stack config: ")."""
 
     def __init__(self, message: str, hints: Sequence[str] = ()):
         super().__init__(message)
         self.hints = list(hints)
+
+
+def _refused_value_hint(config: dict[Key, Value], key: Key, stack_file: Path) -> str:
+    # The CLI names key and type; the value helps, unless it is (or may be) a secret.
+    value = config.get(key)
+    if value is None:
+        return f"`{key}` is not set in {stack_file.name}"
+    return f"`{key}` = {'[secret]' if value.secure else repr(value.text)}"
 
 
 def _override_value(value: Any) -> Value:
@@ -140,7 +157,6 @@ def load_stack_config(
             EXIT_NO_STACK,
         )
     crypter = Crypter()
-    hints: list[str] = []
     try:
         project = load_project(program_dir / "Pulumi.yaml")
         loaded = load_project_stack(project, stack_file)
@@ -152,10 +168,17 @@ def load_stack_config(
         for key, value in (secret_overrides or {}).items():
             target = parse_config_key(project.name, key, False)
             map_set(config, target, Value(crypter.encrypt(value), secure=True), False)
-        hints = _undeclared_hints(project, config)
+    except (WorkspaceError, ConfigPathError) as error:
+        raise StackRefused(str(error)) from None
+    hints = [" ".join(w.split("\n")) for w in loaded.warnings] + _undeclared_hints(project, config)
+    given = dict(config)  # before the defaults are merged in
+    try:
         merge_and_validate(stack, project, config, crypter.decrypt)
-    except (WorkspaceError, StackConfigError, ConfigPathError) as error:
-        raise StackRefused(str(error), hints) from None
+    except (StackConfigError, ConfigPathError) as error:
+        key = getattr(error, "key", None)
+        if key is not None:
+            hints.append(_refused_value_hint(given, Key(project.name, key), stack_file))
+        raise StackRefused(f"validating stack config: {error}", hints) from None
     handed = program_config(config, crypter.decrypt, lambda key: SECURE_PLACEHOLDER)
     warnings = list(loaded.warnings) + [
         f"{key} is encrypted and cannot be read offline; the synth uses a placeholder"
@@ -319,7 +342,7 @@ def format_tree(result: SynthResult) -> str:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: {without_arguments(message)} (see --help)\n")
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:
@@ -341,11 +364,15 @@ def add_config_argument(parser: argparse.ArgumentParser) -> None:
 
 def parse_overrides(pairs: Sequence[str], secret: bool = False) -> dict[str, str]:
     overrides = {}
-    for pair in pairs:
+    option = "--secret" if secret else "--config"
+    for number, pair in enumerate(pairs, 1):
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            option = "--secret" if secret else "--config"
-            raise SynthUsageError(f"{option} takes key=value, got {pair.split('=')[0]!r}")
+            # Never repeated: `--config jwtSecretKey:<value>` holds the value itself.
+            raise SynthUsageError(
+                f"{option} takes KEY=VALUE; {option} number {number} has no key before '=' "
+                "(it is not repeated here: it may hold a secret)"
+            )
         overrides[key] = value
     return overrides
 
@@ -389,7 +416,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StackRefused as error:
         # What `pulumi preview` prints (pkg/cmd/pulumi/operations/preview.go) before it runs
         # anything; the hints are the synth's own.
-        print(f"error: validating stack config: {error}", file=sys.stderr)
+        # One line: the CLI's multi-line YAML errors ("unmarshal errors:\n  line 3: ...") too.
+        print("error: " + " ".join(str(error).split("\n")).replace("  ", " "), file=sys.stderr)
         for hint in error.hints:
             print(f"hint: {hint}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
@@ -399,7 +427,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - one line, no traceback, for any program failure
         print(f"synth: the program failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_PROGRAM_FAILED
-    print(json.dumps(result.document(), indent=2) if args.json else format_tree(result))
+    try:
+        print(json.dumps(result.document(), indent=2) if args.json else format_tree(result))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return process_end.broken_pipe()
     return EXIT_OK
 
 

@@ -27,7 +27,12 @@ from tools.pulumi_cli.workspace import Project, infer_full_type_name, validate_c
 
 
 class StackConfigError(ValueError):
-    """The CLI refuses the stack's config; the message is the CLI's."""
+    """The CLI refuses the stack's config; the message is the CLI's. `key` names the declared key
+    whose value is refused, when one is."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
 
 
 class UnreadableSecret(ValueError):
@@ -125,7 +130,8 @@ def merge_and_validate(
         # validateStackConfigValue
         if spec.secret and not value.secure:
             raise StackConfigError(
-                f"Stack '{stack}' with configuration key '{name}' must be encrypted as it's secret"
+                f"Stack '{stack}' with configuration key '{name}' must be encrypted as it's secret",
+                name,
             )
         try:
             text = plaintext(value, decrypt)
@@ -135,7 +141,8 @@ def merge_and_validate(
         if not validate_config_value(spec.type, spec.items, content):
             raise StackConfigError(
                 f"Stack '{stack}' with configuration key '{name}' must be of type "
-                f"'{infer_full_type_name(spec.type, spec.items)}'"
+                f"'{infer_full_type_name(spec.type, spec.items)}'",
+                name,
             )
 
 

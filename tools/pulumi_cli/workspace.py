@@ -54,12 +54,30 @@ class ProjectStack:
 
 
 def _load(path: Path) -> object:
+    data = path.read_bytes()
     try:
-        return yaml_v3.load(path.read_bytes())
+        return yaml_v3.load(data)
     except yaml_v3.GoYamlError as error:
         raise WorkspaceError(f"could not unmarshal '{path}': {error}") from None
-    except UnicodeDecodeError:
-        raise WorkspaceError(f"could not unmarshal '{path}': yaml: invalid UTF-8") from None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise WorkspaceError(
+            f"could not unmarshal '{path}': yaml: line {line}: invalid UTF-8"
+        ) from None
+
+
+def _line_of(path: Path, keys: list[str]) -> int:
+    """The line of the mapping key at `keys` (the nearest one found), for error messages."""
+    node = yaml_v3.compose(path.read_bytes())
+    line = 1
+    for key in keys:
+        if not isinstance(node, yaml_v3.MappingNode):
+            break
+        match = next(((k, v) for k, v in node.value if k.value == key), None)
+        if match is None:
+            break
+        line, node = match[0].start_mark.line + 1, match[1]
+    return line if node is None or keys else node.start_mark.line + 1
 
 
 def _simplify(raw: object) -> object:
@@ -283,17 +301,22 @@ def load_project_stack(project: Project, path: Path) -> ProjectStack:
     raw = _load(path)
     if raw is None:
         return ProjectStack({})
+    if isinstance(raw, dict) and isinstance(raw.get("config"), dict):
+        for key in raw["config"]:
+            if not isinstance(key, str):
+                line = _line_of_key(path, key)
+                raise WorkspaceError(f"{path}: line {line}: expected only string keys, got '{key}'")
     try:
         document = _simplify_project(raw)
     except WorkspaceError as error:
-        raise WorkspaceError(f"{path}: {error}") from None
+        raise WorkspaceError(f"{path}: line 1: {error}") from None
     config = document.get("config")
     if config is None:
         return ProjectStack({})
     if not isinstance(config, dict):
         raise WorkspaceError(
-            f"{path}: could not unmarshal map: yaml: unmarshal errors: cannot unmarshal "
-            f"{_yaml_kind(config)} into map[string]config.Value"
+            f"{path}: line {_line_of(path, ['config'])}: could not unmarshal map: yaml: unmarshal "
+            f"errors: cannot unmarshal {_yaml_kind(config)} into map[string]config.Value"
         )
     warnings = []
     empty = [key for key, value in config.items() if value is None]
@@ -317,6 +340,13 @@ def load_project_stack(project: Project, path: Path) -> ProjectStack:
             raise WorkspaceError(f"{path}: could not unmarshal map: {error}") from None
         values[parsed] = Value("") if value is None else to_value(from_raw(value))
     return ProjectStack(values, warnings)
+
+
+def _line_of_key(path: Path, key: object) -> int:
+    node = yaml_v3.compose(path.read_bytes())
+    config = next((v for k, v in node.value if k.value == "config"), None)
+    match = next((k for k, _ in config.value if yaml_v3.resolve_plain(k.value) == key), None)
+    return match.start_mark.line + 1 if match else 1
 
 
 def _yaml_kind(value: object) -> str:

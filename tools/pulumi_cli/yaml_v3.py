@@ -160,6 +160,14 @@ def load(text: str | bytes) -> object:
         raise GoYamlError(f"yaml: {line}{getattr(error, 'problem', None) or error}") from None
 
 
+MappingNode = yaml.MappingNode
+
+
+def compose(text: bytes) -> yaml.Node | None:
+    """The node tree (with line marks) of a document `load` already accepted."""
+    return yaml.compose(text.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), Loader=GoYamlLoader)
+
+
 def needs_quotes(text: str) -> bool:
     """yaml.v3's encoder quotes a string that would not read back as the same string."""
     return resolve_plain(text) != text

@@ -1,0 +1,125 @@
+"""Property: any string a user can put into a string setting either is a config error that names
+that key, or arrives unchanged in the resource inputs that use it. Generated values mix control
+characters, trailing whitespace and unicode into otherwise valid ones."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from settings import CONFIG_KEYS, ConfigError
+from settings.declarations import declared
+from tools.synth import synthesize
+
+APP, DB = "app-secrets", "db-credentials"
+NASTY = st.sampled_from(
+    ["\n", "\r", "\t", " ", "\x00", "\x01", "\x7f", "\u2028", "\u00e9", "\U0001f511"]
+)
+BASES = {
+    "appName": ["programador-musical", "app"],
+    "databaseHost": ["db.example.com"],
+    "databaseName": ["programador_musical"],
+    "databaseUsername": ["programador_user"],
+    "databaseEngine": ["postgres", "aurora-postgresql"],
+    "jwtSecretKey": ["k" * 40],
+    "rotationJwt": ["2026-12-01"],
+    "rotationDatabase": ["2026-12-01"],
+    "containerImage": ["123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1"],
+    "monitoringCloudTrailLogGroup": ["org-trail-logs"],
+}
+
+
+def _secret_json(result, suffix: str) -> dict:
+    version = next(
+        r
+        for r in result.resources_of("aws:secretsmanager/secretVersion:SecretVersion")
+        if r["name"].endswith(suffix)
+    )
+    return json.loads(version["inputs"]["secretString"])
+
+
+def _keepers(result, token: str) -> dict:
+    (generator,) = result.resources_of(token)
+    return generator["inputs"]["keepers"]
+
+
+def _image(result) -> str:
+    (task,) = result.resources_of("aws:ecs/taskDefinition:TaskDefinition")
+    return json.loads(task["inputs"]["containerDefinitions"])[0]["image"]
+
+
+# Where each string setting lands in the resource inputs.
+LANDED = {
+    "appName": lambda r: {
+        s["inputs"]["name"].removesuffix("-production-app-secrets")
+        for s in r.resources_of("aws:secretsmanager/secret:Secret")
+        if s["inputs"]["name"].endswith("-production-app-secrets")
+    },
+    "databaseHost": lambda r: {_secret_json(r, APP)["database_host"], _secret_json(r, DB)["host"]},
+    "databaseName": lambda r: {
+        _secret_json(r, APP)["database_name"],
+        _secret_json(r, DB)["dbname"],
+    },
+    "databaseUsername": lambda r: {
+        _secret_json(r, APP)["database_username"],
+        _secret_json(r, DB)["username"],
+    },
+    "databaseEngine": lambda r: {_secret_json(r, DB)["engine"]},
+    "jwtSecretKey": lambda r: {_secret_json(r, APP)["jwt_secret_key"]},
+    "rotationJwt": lambda r: {_keepers(r, "random:index/randomBytes:RandomBytes")["rotation"]},
+    "rotationDatabase": lambda r: {
+        _keepers(r, "random:index/randomPassword:RandomPassword")["rotation"]
+    },
+    "containerImage": lambda r: {_image(r)},
+    "monitoringCloudTrailLogGroup": lambda r: {
+        f["inputs"]["logGroupName"]
+        for f in r.resources_of("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+    },
+}
+
+
+def test_every_string_setting_is_covered():
+    assert set(LANDED) == {key.name for key in CONFIG_KEYS if key.type == "string"}
+
+
+def _values(key: str):
+    base = st.sampled_from(BASES[key])
+    return st.one_of(
+        base,
+        st.tuples(st.lists(NASTY, max_size=2), base, st.lists(NASTY, min_size=1, max_size=2)).map(
+            lambda parts: "".join(parts[0]) + parts[1] + "".join(parts[2])
+        ),
+        st.text(max_size=24),
+    )
+
+
+@pytest.mark.parametrize("key", sorted(LANDED))
+def test_a_string_setting_is_refused_by_name_or_arrives_unchanged(key):
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(_values(key))
+    def check(value: str) -> None:
+        overrides = {"monitoringCreateTrail": "false"} if key.startswith("monitoring") else {}
+        secrets = {}
+        if key == "jwtSecretKey":
+            secrets[key] = value
+        else:
+            overrides[key] = value
+        try:
+            result = synthesize(overrides=overrides, secret_overrides=secrets, show_secrets=True)
+        except ConfigError as error:
+            assert {problem.key for problem in error.problems} == {key}, error.problems
+            if key == "jwtSecretKey" and value:
+                assert value not in str(error)
+            return
+        if value == "" and declared(key).default == "":
+            # The documented meaning of an empty optional key: not set.
+            assert LANDED[key](result) != {value}
+            return
+        assert LANDED[key](result) == {value}
+
+    check()
