@@ -176,7 +176,9 @@ def _no_credentials_in_environment(args: ResourceValidationArgs, report: ReportV
 
 # 5 ---------------------------------------------------------------------------------------------
 def well_formed_value_from(value_from: str) -> bool:
-    return bool(SECRETS_MANAGER_VALUE_FROM.match(value_from) or SSM_PARAMETER_ARN.match(value_from))
+    return bool(
+        SECRETS_MANAGER_VALUE_FROM.fullmatch(value_from) or SSM_PARAMETER_ARN.fullmatch(value_from)
+    )
 
 
 def _secret_references_well_formed(args: ResourceValidationArgs, report: ReportViolation) -> None:

@@ -26,20 +26,21 @@ from settings.declarations import (
 from settings.model import ContainerSettings, DatabaseSettings, MonitoringSettings, SecretMapping
 from settings.schema import Reader
 
+# Every pattern here is used with fullmatch: `$` would let a trailing newline through.
 # Lowercase so every derived name also fits S3 and KMS alias rules; 40 leaves room for the
 # longest suffix ("-ecs-execution-role") inside IAM's 64-character role-name limit.
-NAME_PREFIX_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,38}[a-z0-9]$")
-DATABASE_IDENTIFIER_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+NAME_PREFIX_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,38}[a-z0-9]")
+DATABASE_IDENTIFIER_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
 HOSTNAME_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
-HOSTNAME_PATTERN = re.compile(rf"^{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*$")
+HOSTNAME_PATTERN = re.compile(rf"{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*")
 # The tags every resource gets from the stack itself (settings.model.Settings.tags).
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 # Local part: printable ASCII without space or "@" (no control characters); domain: DNS labels.
 EMAIL_PATTERN = re.compile(r"[!-?A-~]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # CloudWatch Logs LogGroupName (botocore logs model: 1-512, [\.\-_/#A-Za-z0-9]+).
-LOG_GROUP_PATTERN = re.compile(r"^[.\-_/#A-Za-z0-9]{1,512}$")
-ENV_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-IMAGE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}$")
+LOG_GROUP_PATTERN = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
+ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IMAGE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}")
 # The operations guide's mappings; config may add more, never replace these.
 BASE_CONTAINER_SECRETS = (
     ("SECRET_KEY", "app", "jwt_secret_key"),

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT
 
 from settings import ConfigError
-from tools.synth import StackRefused, synthesize
+from tools.synth import EXIT_CONFIG_ERROR, StackRefused, main, synthesize
 
 SECRET = "PLAINTEXT-JWT-KEY-0123456789abcdefghijklmnop"
 
@@ -61,7 +61,14 @@ BAD_VALUES = [
 
 
 @pytest.mark.parametrize(("overrides", "key"), BAD_VALUES, ids=[repr(o) for o, _ in BAD_VALUES])
-def test_values_aws_would_refuse_are_config_errors_naming_the_key(overrides, key):
+def test_values_aws_would_refuse_are_config_errors_naming_the_key(overrides, key, capsys):
+    if all(isinstance(value, str) for value in overrides.values()):
+        # As a user types it: `python -m tools.synth --config KEY=VALUE`, exit 2, key named.
+        arguments = [f"--config={name}={value}" for name, value in overrides.items()]
+        assert main(arguments) == EXIT_CONFIG_ERROR
+        stderr = capsys.readouterr().err
+        assert f"programador-musical:{key} = " in stderr or f"{key} = " in stderr
+        assert "Traceback" not in stderr
     with pytest.raises(ConfigError) as caught:
         synthesize(overrides=overrides)
     assert key in {problem.key for problem in caught.value.problems}
@@ -118,6 +125,14 @@ def test_a_value_of_the_wrong_yaml_type_names_key_value_and_type(tmp_path, line,
         synthesize(program_dir=program)
     assert f"configuration key '{key}' must be of type '{kind}'" in str(caught.value)
     assert f"`programador-musical:{key}` = {shown}" in caught.value.hints
+
+
+def test_a_yaml_no_is_the_string_no_as_the_clis_yaml_reads_it(tmp_path):
+    # YAML 1.1 (PyYAML) reads `no` as false; yaml.v3, which the CLI uses, as the string "no".
+    program = _program_with(tmp_path, "  programador-musical:appName: no", MINIMAL_STACK)
+    result = synthesize(program_dir=program)
+    names = {r["inputs"]["name"] for r in result.resources_of("aws:secretsmanager/secret:Secret")}
+    assert names == {"no-production-app-secrets", "no-production-db-credentials"}
 
 
 def test_a_yaml_null_for_a_string_key_is_an_empty_string_as_the_cli_reads_it(tmp_path):
