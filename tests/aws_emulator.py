@@ -146,81 +146,20 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
     return deployed
 
 
-class FaultServer:
-    """Answers every request with one AWS JSON-protocol error, counting the attempts."""
+class _StubAws:
+    """A local HTTP server on 127.0.0.1 answering every POST with `answer(body)`: (status,
+    headers, text). Subclasses speak one AWS protocol where moto cannot."""
 
-    def __init__(self, code: str, status: int = 400):
-        self.code, self.status, self.requests = code, status, 0
-        fault = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
-                fault.requests += 1
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                body = json.dumps({"__type": fault.code, "message": f"{fault.code} (fault server)"})
-                self.send_response(fault.status)
-                self.send_header("x-amzn-ErrorType", fault.code)
-                self.send_header("Content-Type", "application/x-amz-json-1.1")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FaultServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-class PolicySimulator:
-    """IAM's SimulatePrincipalPolicy (query protocol, XML), which moto does not emulate: answers
-    every simulation with one decision, or AccessDenied. The CLI reaches it through
-    AWS_ENDPOINT_URL_IAM while every other service stays on moto."""
-
-    def __init__(self, decision: str = "allowed"):
-        self.decision, self.requests = decision, []
-        simulator = self
+    def __init__(self):
+        stub = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's naming
-                from urllib.parse import parse_qs
-
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-                simulator.requests.append({k: v[0] for k, v in parse_qs(body).items()})
-                if simulator.decision == "AccessDenied":
-                    status, text = (
-                        403,
-                        (
-                            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
-                            "<Message>not allowed (simulator)</Message></Error>"
-                            "<RequestId>1</RequestId></ErrorResponse>"
-                        ),
-                    )
-                else:
-                    status, text = (
-                        200,
-                        (
-                            '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/'
-                            '2010-05-08/"><SimulatePrincipalPolicyResult><IsTruncated>false'
-                            "</IsTruncated><EvaluationResults><member><EvalActionName>"
-                            "rds:ModifyDBInstance</EvalActionName><EvalResourceName>*"
-                            f"</EvalResourceName><EvalDecision>{simulator.decision}</EvalDecision>"
-                            "</member></EvaluationResults></SimulatePrincipalPolicyResult>"
-                            "<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>"
-                            "</SimulatePrincipalPolicyResponse>"
-                        ),
-                    )
+                status, headers, text = stub.answer(body)
                 self.send_response(status)
-                self.send_header("Content-Type", "text/xml")
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(text)))
                 self.end_headers()
                 self.wfile.write(text.encode())
@@ -232,10 +171,64 @@ class PolicySimulator:
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> PolicySimulator:
+    def answer(self, body: str) -> tuple[int, dict, str]:
+        raise NotImplementedError
+
+    def __enter__(self):
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class FaultServer(_StubAws):
+    """Answers every request with one AWS JSON-protocol error, counting the attempts."""
+
+    def __init__(self, code: str, status: int = 400):
+        super().__init__()
+        self.code, self.status, self.requests = code, status, 0
+
+    def answer(self, body: str) -> tuple[int, dict, str]:
+        self.requests += 1
+        text = json.dumps({"__type": self.code, "message": f"{self.code} (fault server)"})
+        headers = {"x-amzn-ErrorType": self.code, "Content-Type": "application/x-amz-json-1.1"}
+        return self.status, headers, text
+
+
+class PolicySimulator(_StubAws):
+    """IAM's SimulatePrincipalPolicy (query protocol, XML), which moto does not emulate: answers
+    every simulation with one decision, or AccessDenied. The CLI reaches it through
+    AWS_ENDPOINT_URL_IAM while every other service stays on moto."""
+
+    def __init__(self, decision: str = "allowed"):
+        super().__init__()
+        self.decision, self.requests = decision, []
+
+    def answer(self, body: str) -> tuple[int, dict, str]:
+        from urllib.parse import parse_qs
+
+        self.requests.append({key: value[0] for key, value in parse_qs(body).items()})
+        if self.decision == "AccessDenied":
+            return (
+                403,
+                {"Content-Type": "text/xml"},
+                (
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                    "<Message>not allowed (simulator)</Message></Error>"
+                    "<RequestId>1</RequestId></ErrorResponse>"
+                ),
+            )
+        return (
+            200,
+            {"Content-Type": "text/xml"},
+            (
+                '<SimulatePrincipalPolicyResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+                "<SimulatePrincipalPolicyResult><IsTruncated>false</IsTruncated><EvaluationResults>"
+                "<member><EvalActionName>rds:ModifyDBInstance</EvalActionName><EvalResourceName>*"
+                f"</EvalResourceName><EvalDecision>{self.decision}</EvalDecision></member>"
+                "</EvaluationResults></SimulatePrincipalPolicyResult><ResponseMetadata><RequestId>1"
+                "</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>"
+            ),
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from functools import cache
 from pathlib import Path
@@ -52,3 +53,14 @@ def production() -> SynthResult:
 @pytest.fixture(scope="session")
 def production_revealed() -> SynthResult:
     return synth(show_secrets=True)
+
+
+def run_synth(*args: str) -> subprocess.CompletedProcess:
+    """`python -m tools.synth ARGS` as a user runs it, from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "tools.synth", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

@@ -6,11 +6,9 @@ the project does not declare are errors that name the key to use."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT, synth
+from conftest import ROOT, run_synth, synth
 
 from settings import CONFIG_KEYS, ConfigError
 from settings.schema import Reader
@@ -111,13 +109,7 @@ def test_synth_of_a_dotted_stack_file_prints_the_clis_message_and_the_new_names(
     shutil.copy(ROOT / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
     shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
     shutil.copy(DOTTED / "Pulumi.production.yaml", tmp_path / "Pulumi.production.yaml")
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.synth", "--program", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_synth("--program", str(tmp_path))
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert lines[0] == (

@@ -12,7 +12,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_synth
 
 from settings import ConfigError
 from tools.synth import EXIT_CONFIG_ERROR, StackRefused, main, synthesize
@@ -171,13 +171,7 @@ BROKEN_FILES = [
 @pytest.mark.parametrize(("text", "where", "what"), BROKEN_FILES)
 def test_a_broken_stack_file_is_one_located_message_without_its_values(tmp_path, text, where, what):
     program = _program_with(tmp_path, "", stack_text=text)
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.synth", "--program", str(program)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_synth("--program", str(program))
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr
@@ -196,9 +190,7 @@ def test_a_broken_stack_file_is_one_located_message_without_its_values(tmp_path,
     ids=["colon-config", "colon-secret", "space", "no-key"],
 )
 def test_usage_errors_never_repeat_what_may_be_a_secret(args):
-    done = subprocess.run(
-        [sys.executable, "-m", "tools.synth", *args], cwd=ROOT, capture_output=True, text=True
-    )
+    done = run_synth(*args)
     assert done.returncode == 64
     assert len(done.stderr.splitlines()) == 1
     assert SECRET not in done.stderr

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
-from conftest import ROOT
+from conftest import run_synth
 
-
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tools.synth", *args], cwd=ROOT, capture_output=True, text=True
-    )
+run = run_synth
 
 
 def test_json_document_shape():
