@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
+from conftest import run_synth
 
 from settings import ConfigError
 from tools.mock_cloud import MockCloud
@@ -76,13 +74,9 @@ def test_imported_key_is_hidden_in_output_and_errors():
 
 def test_cli_default_output_never_prints_what_show_secrets_reveals():
     def run(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "tools.synth", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        done = run_synth(*args)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
 
     revealed = json.loads(run("--json", "--show-secrets"))
     app = next(
