@@ -170,11 +170,12 @@ def load_stack_config(
             map_set(config, target, Value(crypter.encrypt(value), secure=True), False)
     except (WorkspaceError, ConfigPathError) as error:
         raise StackRefused(str(error)) from None
-    hints = [" ".join(w.split("\n")) for w in loaded.warnings] + _undeclared_hints(project, config)
     given = dict(config)  # before the defaults are merged in
     try:
         merge_and_validate(stack, project, config, crypter.decrypt)
     except (StackConfigError, ConfigPathError) as error:
+        hints = [" ".join(w.split("\n")) for w in loaded.warnings]
+        hints += _undeclared_hints(project, given)
         key = getattr(error, "key", None)
         if key is not None:
             hints.append(_refused_value_hint(given, Key(project.name, key), stack_file))
