@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from components.aws_limits import TAG_LIMIT
+
 # AWS and the app limit what these accept; the values live here so that the declaration, the
 # validation and the generated docs agree.
 FARGATE_CPU_UNITS = (256, 512, 1024, 2048, 4096, 8192, 16384)
@@ -25,6 +27,8 @@ LOG_RETENTION_DAYS = (
     *(1096, 1827, 2192, 2557, 2922, 3288, 3653),
 )
 RDS_RESERVED_USERNAMES = ("rdsadmin", "rdsrepladmin", "postgres")
+# The tags the stack puts on every resource itself (settings.model.Settings.tags).
+RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 # An imported JWT key shorter than this is too weak to keep (HS256 wants 256 bits).
 MIN_IMPORTED_KEY_LENGTH = 32
 
@@ -180,10 +184,10 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "tags",
         "array",
         "Extra tags added to Project, Environment and ManagedBy on every taggable resource.",
-        'a list of at most 47 "Key=Value" strings (AWS allows 50 tags, the stack adds 3): key '
-        "1-128 characters, value 0-256 (1-256 with monitoringCreateTrail), letters, digits, "
-        "spaces and _.:/=+-@ only, no aws: prefix, no reserved key (Project, Environment, "
-        "ManagedBy), no duplicate key",
+        f'a list of at most {TAG_LIMIT - len(RESERVED_TAG_KEYS)} "Key=Value" strings (AWS allows '
+        f"{TAG_LIMIT} tags, the stack adds {len(RESERVED_TAG_KEYS)}): key 1-128 characters, value "
+        "0-256 (1-256 with monitoringCreateTrail), letters, digits, spaces and _.:/=+-@ only, no "
+        f"aws: prefix, no reserved key ({', '.join(RESERVED_TAG_KEYS)}), no duplicate key",
         default=[],
     ),
     _key(

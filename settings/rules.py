@@ -22,6 +22,7 @@ from settings.declarations import (
     LOG_RETENTION_DAYS,
     POSTGRES_ENGINES,
     RDS_RESERVED_USERNAMES,
+    RESERVED_TAG_KEYS,
 )
 from settings.model import ContainerSettings, DatabaseSettings, MonitoringSettings, SecretMapping
 from settings.schema import Reader
@@ -33,8 +34,6 @@ NAME_PREFIX_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,38}[a-z0-9]")
 DATABASE_IDENTIFIER_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
 HOSTNAME_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
 HOSTNAME_PATTERN = re.compile(rf"{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*")
-# The tags every resource gets from the stack itself (settings.model.Settings.tags).
-RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 # Local part: printable ASCII without space or "@" (no control characters); domain: DNS labels.
 EMAIL_PATTERN = re.compile(r"[!-?A-~]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 # CloudWatch Logs LogGroupName (botocore logs model: 1-512, [\.\-_/#A-Za-z0-9]+).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from settings import CONFIG_KEYS, ConfigError, load_settings
+from settings.declarations import RESERVED_TAG_KEYS
 
 VALID = {
     "databaseHost": "db.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com",
@@ -40,6 +41,8 @@ def test_defaults_come_from_pulumi_yaml():
         "Environment": "production",
         "ManagedBy": "pulumi",
     }
+    # The keys users may not set are exactly the ones the stack sets itself.
+    assert tuple(settings.tags) == RESERVED_TAG_KEYS
 
 
 def test_every_declared_key_is_read_and_nothing_undeclared():
