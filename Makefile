@@ -12,12 +12,15 @@ DEV_STAMP := $(VENV)/.dev-installed
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
+# The first install takes a minute or two; pip's own lines show its progress.
 $(RUNTIME_STAMP): requirements.txt | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@echo "== installing the Pulumi program's runtime into $(VENV) (first run: about a minute)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt
 	touch $@
 
 $(DEV_STAMP): requirements.txt requirements-dev.txt $(RUNTIME_STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@echo "== installing the test tools into $(VENV) (first run: about a minute)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt
 	touch $@
 
 synth: $(RUNTIME_STAMP)
@@ -27,8 +30,9 @@ lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# One worker per core: each has its own AWS emulator and caches.
 unit: $(DEV_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # The CrossGuard rules, run offline against the synthesized stacks.
 policy: $(DEV_STAMP)

@@ -31,6 +31,9 @@ class MotoServer:
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
+        # The stack the tests share, and whether a test changed the emulator since it was made.
+        self.deployed: DeployedStack | None = None
+        self.dirty = False
 
     def start(self) -> MotoServer:
         env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}

@@ -64,3 +64,9 @@ def run_synth(*args: str) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that change the shared emulator run after those that only read it, so the one
+    deployment serves as many tests as possible (order within each group is kept)."""
+    items.sort(key=lambda item: item.get_closest_marker("mutates") is not None)
