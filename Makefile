@@ -46,6 +46,7 @@ test: lint unit policy workflows
 
 snapshot: $(RUNTIME_STAMP)
 	$(PY) -m tools.synth --stack production --json > tests/snapshots/production.json
+	$(PY) -m tools.synth --stack production > tests/snapshots/production.txt
 
 bench: $(DEV_STAMP)
 	$(PY) bench/synth.py

@@ -1,22 +1,25 @@
-"""Every infrastructure change shows up as a reviewable diff of tests/snapshots/production.json."""
+"""Every infrastructure change shows up as a reviewable diff of tests/snapshots/: the JSON document
+the tests read, and the preview-shaped text a reviewer reads."""
 
 from __future__ import annotations
 
 import difflib
 import json
 
+import pytest
 from conftest import ROOT
 
-SNAPSHOT = ROOT / "tests" / "snapshots" / "production.json"
+from tools.synth import format_tree
+
+SNAPSHOTS = ROOT / "tests" / "snapshots"
 
 
-def test_production_matches_snapshot(production):
-    expected = SNAPSHOT.read_text()
-    actual = json.dumps(production.document(), indent=2) + "\n"
+def _compare(path, actual: str) -> None:
+    expected = path.read_text()
     if actual != expected:
         diff = "".join(
             difflib.unified_diff(
-                expected.splitlines(True), actual.splitlines(True), "snapshot", "synth"
+                expected.splitlines(True), actual.splitlines(True), path.name, "synth"
             )
         )
         raise AssertionError(
@@ -24,8 +27,17 @@ def test_production_matches_snapshot(production):
         )
 
 
-def test_snapshot_holds_no_secret_value(production_revealed):
-    text = SNAPSHOT.read_text()
-    for name, value in production_revealed.outputs.items():
-        if name in production_revealed.secret_outputs:
+def test_production_matches_snapshot(production):
+    _compare(SNAPSHOTS / "production.json", json.dumps(production.document(), indent=2) + "\n")
+
+
+def test_production_text_matches_snapshot(production):
+    _compare(SNAPSHOTS / "production.txt", format_tree(production) + "\n")
+
+
+@pytest.mark.parametrize("name", ["production.json", "production.txt"])
+def test_snapshots_hold_no_secret_value(production_revealed, name):
+    text = (SNAPSHOTS / name).read_text()
+    for output, value in production_revealed.outputs.items():
+        if output in production_revealed.secret_outputs:
             assert value not in text

@@ -13,10 +13,21 @@ def test_json_document_shape():
     done = run("--json")
     assert done.returncode == 0 and done.stderr == ""
     document = json.loads(done.stdout)
-    assert set(document) == {"project", "stack", "resources", "outputs"}
+    assert set(document) == {"project", "stack", "resources", "outputs", "warnings"}
     assert (document["project"], document["stack"]) == ("programador-musical", "production")
+    assert document["warnings"] == []
     for resource in document["resources"]:
-        assert set(resource) == {"type", "name", "parent", "protect", "inputs"}
+        assert set(resource) == {"type", "name", "parent", "protect", "options", "inputs"}
+        assert set(resource["options"]) == {
+            "protect",
+            "retainOnDelete",
+            "deleteBeforeReplace",
+            "ignoreChanges",
+            "replaceOnChanges",
+            "additionalSecretOutputs",
+            "dependsOn",
+        }
+        assert resource["options"]["protect"] == resource["protect"]
     secret = next(
         r for r in document["resources"] if r["type"] == "aws:secretsmanager/secret:Secret"
     )
@@ -29,11 +40,13 @@ def test_json_document_shape():
 def test_text_tree_marks_protection_and_secrets():
     done = run()
     assert done.returncode == 0 and done.stderr == ""
+    lines = done.stdout.splitlines()
+    secret = lines.index("        + aws:secretsmanager/secret:Secret: (create)")
     assert (
-        "aws:secretsmanager/secret:Secret  programador-musical-production-app-secrets  [protected]"
-        in done.stdout
+        lines[secret + 1]
+        == "            [name=programador-musical-production-app-secrets] [protect]"
     )
-    assert "secretString: [secret]" in done.stdout
+    assert "            secretString: [secret]" in lines
 
 
 def test_config_the_cli_refuses_exits_2_with_the_clis_message():

@@ -169,6 +169,10 @@ class MockCloud(Mocks):
         return f"{physical}-id", {"arn": self._arn(service, physical)}
 
     def _stack_reference(self, stack_name: str) -> dict:
+        # "*/<project>/<stack>" answers a reference from any organization.
+        wildcard = "*/" + stack_name.split("/", 1)[-1]
+        if stack_name not in self.stack_references and wildcard in self.stack_references:
+            stack_name = wildcard
         if stack_name not in self.stack_references:
             raise KeyError(f"no stack {stack_name} is known to the synth mocks")
         outputs, secret_names = self.stack_references[stack_name]
@@ -238,6 +242,24 @@ class Registration:
     inputs: dict
     # Inputs plus what the mocks computed (ids, ARNs), as a stack policy would see them.
     state: dict
+    # Resource options as the engine receives them (dependsOn as URNs; named by the synth).
+    options: dict = field(default_factory=dict)
+
+
+def _options(request) -> dict:
+    """The options of a RegisterResourceRequest that change what `pulumi up` does. The SDK sends
+    explicit dependsOn and input dependencies together; the explicit ones are those no input
+    carries."""
+    from_inputs = {urn for deps in request.propertyDependencies.values() for urn in deps.urns}
+    return {
+        "protect": bool(request.protect),
+        "retainOnDelete": bool(request.retainOnDelete),
+        "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+        "ignoreChanges": sorted(request.ignoreChanges),
+        "replaceOnChanges": sorted(request.replaceOnChanges),
+        "additionalSecretOutputs": sorted(request.additionalSecretOutputs),
+        "dependsOn": sorted(set(request.dependencies) - from_inputs),
+    }
 
 
 class RecordingMonitor(MockMonitor):
@@ -277,6 +299,7 @@ class RecordingMonitor(MockMonitor):
                     custom=bool(request.custom),
                     inputs=rpc.deserialize_properties(request.object),
                     state=rpc.deserialize_properties(response.object),
+                    options=_options(request),
                 )
             )
         return response

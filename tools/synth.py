@@ -86,6 +86,7 @@ class SynthResult:
             "stack": self.stack,
             "resources": self.resources,
             "outputs": self.outputs,
+            "warnings": self.warnings,
         }
 
     def resources_of(self, type_token: str) -> list[dict]:
@@ -269,8 +270,20 @@ def synthesize(
     if str(program_dir) not in sys.path:
         sys.path.insert(0, str(program_dir))
     program = str(program_dir / "__main__.py")
+    # The order resources are declared in: stack transformations run synchronously in each
+    # resource's constructor (pulumi SDK, Resource.__init__), unlike registrations, which
+    # asyncio interleaves.
+    declared: dict[tuple[str, str], int] = {}
+
+    def note_declaration(args: Any) -> None:
+        declared.setdefault((args.type_, args.name), len(declared))
+
+    def run_program() -> None:
+        pulumi.runtime.register_stack_transformation(note_declaration)
+        runpy.run_path(program, run_name="__main__")
+
     with _language_host_config(config):
-        _sync_await(run_pulumi_func(lambda: runpy.run_path(program, run_name="__main__")))
+        _sync_await(run_pulumi_func(run_program))
 
     outputs: dict[str, Any] = {}
     secret_outputs: set[str] = set()
@@ -290,12 +303,15 @@ def synthesize(
             "name": r.name,
             "parent": by_urn.get(r.parent_urn),
             "protect": r.protect,
+            "options": {
+                **r.options,
+                "dependsOn": sorted(by_urn.get(urn, urn) for urn in r.options["dependsOn"]),
+            },
             "inputs": render(r.inputs, show_secrets),
         }
         for r in monitor.registrations
     ]
-    # Registration order depends on asyncio scheduling; a tree walk in (type, name) order is stable.
-    resources = _tree_order(resources)
+    resources = _tree_order(resources, declared)
     return SynthResult(
         project=config.project,
         stack=stack,
@@ -307,9 +323,16 @@ def synthesize(
     )
 
 
-def _tree_order(resources: list[dict]) -> list[dict]:
+def _tree_order(resources: list[dict], declared: dict[tuple[str, str], int]) -> list[dict]:
+    """Parents before children, siblings in declaration order (anything not seen declared, such
+    as a default provider, after them by type and name)."""
+
+    def position(resource: dict) -> tuple:
+        key = (resource["type"], resource["name"])
+        return (declared.get(key, len(declared)), resource["type"], resource["name"])
+
     children: dict[str | None, list[dict]] = {}
-    for resource in sorted(resources, key=lambda r: (r["type"], r["name"])):
+    for resource in sorted(resources, key=position):
         children.setdefault(resource["parent"], []).append(resource)
     ordered: list[dict] = []
 
@@ -323,22 +346,9 @@ def _tree_order(resources: list[dict]) -> list[dict]:
 
 
 def format_tree(result: SynthResult) -> str:
-    lines = [f"{result.project} / {result.stack} (offline synth: Pulumi mocks, no AWS)", ""]
-    # result.resources is already in tree order (_tree_order): parents before their children.
-    depth: dict[str | None, int] = {None: -1}
-    for resource in result.resources:
-        depth[resource["name"]] = depth[resource["parent"]] + 1
-        pad = "  " * depth[resource["name"]]
-        flag = "  [protected]" if resource["protect"] else ""
-        lines.append(f"{pad}{resource['type']}  {resource['name']}{flag}")
-        for key, value in resource["inputs"].items():
-            shown = value if isinstance(value, str) else json.dumps(value)
-            lines.append(f"{pad}    {key}: {shown}")
-    lines += ["", "outputs:"]
-    lines += [f"    {name}: {json.dumps(value)}" for name, value in result.outputs.items()]
-    if result.warnings:
-        lines += ["", "warnings:"] + [f"    {warning}" for warning in result.warnings]
-    return "\n".join(lines)
+    from tools.preview import format_preview
+
+    return format_preview(result)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -403,13 +413,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     # line printed below already says what failed.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
+    program_dir = args.program.resolve()
     try:
+        references = {}
+        if program_dir != ROOT:
+            # A consumer (examples/*) reads this stack through StackReference: answer it with
+            # this stack's own synth of the same stack name, from any organization.
+            this_stack = synthesize(args.stack, show_secrets=True)
+            references[f"*/{this_stack.project}/{args.stack}"] = this_stack
         result = synthesize(
             args.stack,
             parse_overrides(args.config),
-            program_dir=args.program.resolve(),
+            program_dir=program_dir,
             show_secrets=args.show_secrets,
             secret_overrides=parse_overrides(args.secret, secret=True),
+            stack_references=references,
         )
     except SynthUsageError as error:
         print(f"synth: {error}", file=sys.stderr)
