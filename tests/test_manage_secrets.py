@@ -71,6 +71,13 @@ def run(env: dict, *args: str, stdin: str | None = None) -> subprocess.Completed
     )
 
 
+def run_code(env: dict, code: str) -> subprocess.CompletedProcess:
+    """`python -c CODE` from the repository root: the CLI driven with something changed."""
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
 @pytest.fixture()
 def aws(moto, stack):
     return lambda *args, env=None, stdin=None: run(
@@ -612,15 +619,7 @@ def test_throttling_is_retried_in_standard_mode_then_reported():
         "sys.argv = ['manage_secrets', 'list']; runpy.run_module('manage_secrets', run_name='__main__')"
     )
     with FaultServer("ThrottlingException") as fault:
-        done = subprocess.run(
-            [sys.executable, "-c", without_jitter],
-            cwd=ROOT,
-            env=cli_env(fault.endpoint),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        line = assert_one_line_error(done, 6)
+        line = assert_one_line_error(run_code(cli_env(fault.endpoint), without_jitter), 6)
     assert fault.requests == 5  # standard retry mode, 5 attempts in all
     assert "throttling" in line
 
@@ -649,13 +648,7 @@ def test_read_commands_do_not_import_pulumi(moto, stack):
         "assert code == 0, code\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws')))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=ROOT,
-        env=cli_env(moto.endpoint),
-        capture_output=True,
-        text=True,
-    )
+    done = run_code(cli_env(moto.endpoint), probe)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
