@@ -43,17 +43,20 @@ class ConfigError(pulumi.RunError):
         )
 
 
-def closest_key(name: str) -> str | None:
-    """The declared key a mistyped one most likely meant (case, dots and dashes ignored)."""
-    if name in LEGACY_NAMES:
-        return LEGACY_NAMES[name]
+def closest_name(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a mistyped name most likely meant, ignoring case and punctuation."""
 
     def plain(text: str) -> str:
-        return re.sub(r"[._\-\[\]\"]", "", text).lower()
+        return "".join(c for c in text if c.isalnum()).lower()
 
-    by_plain = {plain(key): key for key in BY_NAME}
+    by_plain = {plain(candidate): candidate for candidate in candidates}
     matches = difflib.get_close_matches(plain(name), by_plain, n=1, cutoff=0.75)
     return by_plain[matches[0]] if matches else None
+
+
+def closest_key(name: str) -> str | None:
+    """The declared key a mistyped one (or one of the old dotted layout) most likely meant."""
+    return LEGACY_NAMES.get(name) or closest_name(name, BY_NAME)
 
 
 class Reader:

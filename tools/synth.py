@@ -17,7 +17,6 @@ if __name__ == "__main__":
 
 import argparse  # noqa: E402 - after the interrupt handler on purpose
 import contextlib
-import difflib
 import gc
 import json
 import logging
@@ -127,16 +126,15 @@ def _undeclared_hints(project: Project, config: dict[Key, Value]) -> list[str]:
     """Which keys of the project's namespace Pulumi.yaml does not declare, and what they probably
     meant: the CLI passes them through silently, so its "missing" message alone can mislead."""
 
-    def plain(name: str) -> str:
-        return "".join(c for c in name if c.isalnum()).lower()
+    from settings.schema import closest_name
 
-    declared = {plain(name): name for name in project.config if ":" not in name}
+    declared = [name for name in project.config if ":" not in name]
     hints = []
     for key in sorted(config):
         if key.namespace != project.name or key.name in project.config:
             continue
-        match = difflib.get_close_matches(plain(key.name), declared, n=1, cutoff=0.75)
-        meant = f"; rename it to `{project.name}:{declared[match[0]]}`" if match else ""
+        match = closest_name(key.name, declared)
+        meant = f"; rename it to `{project.name}:{match}`" if match else ""
         hints.append(f"`{key}` is set but Pulumi.yaml does not declare it{meant}")
     return hints
 

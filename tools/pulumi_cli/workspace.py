@@ -66,18 +66,22 @@ def _load(path: Path) -> object:
         ) from None
 
 
-def _line_of(path: Path, keys: list[str]) -> int:
-    """The line of the mapping key at `keys` (the nearest one found), for error messages."""
+def _line_of(path: Path, keys: list[object]) -> int:
+    """The line of the mapping key at `keys` (the deepest one found), for error messages; a key
+    matches as written or as yaml.v3 resolves it (`123` is the integer 123)."""
     node = yaml_v3.compose(path.read_bytes())
     line = 1
     for key in keys:
         if not isinstance(node, yaml_v3.MappingNode):
             break
-        match = next(((k, v) for k, v in node.value if k.value == key), None)
+        match = next(
+            ((k, v) for k, v in node.value if key in (k.value, yaml_v3.resolve_plain(k.value))),
+            None,
+        )
         if match is None:
             break
         line, node = match[0].start_mark.line + 1, match[1]
-    return line if node is None or keys else node.start_mark.line + 1
+    return line
 
 
 def _simplify(raw: object) -> object:
@@ -304,7 +308,7 @@ def load_project_stack(project: Project, path: Path) -> ProjectStack:
     if isinstance(raw, dict) and isinstance(raw.get("config"), dict):
         for key in raw["config"]:
             if not isinstance(key, str):
-                line = _line_of_key(path, key)
+                line = _line_of(path, ["config", key])
                 raise WorkspaceError(f"{path}: line {line}: expected only string keys, got '{key}'")
     try:
         document = _simplify_project(raw)
@@ -340,13 +344,6 @@ def load_project_stack(project: Project, path: Path) -> ProjectStack:
             raise WorkspaceError(f"{path}: could not unmarshal map: {error}") from None
         values[parsed] = Value("") if value is None else to_value(from_raw(value))
     return ProjectStack(values, warnings)
-
-
-def _line_of_key(path: Path, key: object) -> int:
-    node = yaml_v3.compose(path.read_bytes())
-    config = next((v for k, v in node.value if k.value == "config"), None)
-    match = next((k for k, _ in config.value if yaml_v3.resolve_plain(k.value) == key), None)
-    return match.start_mark.line + 1 if match else 1
 
 
 def _yaml_kind(value: object) -> str:
