@@ -217,14 +217,13 @@ def run(args: argparse.Namespace) -> int:
         elif command == "rotate-jwt":
             plan.config_set("rotationJwt", _token(args.token))
         elif command == "rotate-db":
+            plan.config_set("rotationDatabase", _token(args.token))
             if args.rds_instance:
                 from manage_secrets.rds_preflight import check_instance
 
-                # Before any Pulumi command: a missing, busy or forbidden instance would leave
-                # the secrets with a password RDS never gets.
+                # Checked now, before the plan runs any Pulumi command: a missing, busy or
+                # forbidden instance would leave the secrets with a password RDS never gets.
                 check_instance(aws, args.rds_instance)
-            plan.config_set("rotationDatabase", _token(args.token))
-            if args.rds_instance:
                 plan.then.append(_apply_password_to_rds(aws, names, args.rds_instance))
         if command == "delete":
             plan.run("destroy", args.yes)
