@@ -23,7 +23,7 @@ from tools.pulumi_cli.config_values import (
     Value,
     map_remove,
     map_set,
-    parse_key,
+    namespaced_key,
     to_object,
 )
 from tools.pulumi_cli.stack_config import Crypter
@@ -43,9 +43,7 @@ def parse_config_key(project: str, key: str, path: bool) -> Key:
         if split > 0:
             top = parse_config_key(project, key[:split], False)
             return Key(top.namespace, top.name + key[split:])
-    if ":" not in key:
-        return parse_key(f"{project}:{key}")
-    return parse_key(key)
+    return namespaced_key(project, key)
 
 
 def _parser() -> argparse.ArgumentParser:

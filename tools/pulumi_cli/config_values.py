@@ -43,6 +43,13 @@ def parse_key(text: str) -> Key:
     )
 
 
+def namespaced_key(project: str, key: str) -> Key:
+    """A key as written in Pulumi.yaml or on the command line: `<namespace>:<name>`, or a bare
+    name in the project's namespace (pkg/workspace/config.go and pkg/cmd/pulumi/config/io.go,
+    parseConfigKey)."""
+    return parse_key(key if ":" in key else f"{project}:{key}")
+
+
 @dataclass(frozen=True)
 class Ciphertext:
     """object.go, CiphertextSecret: an encrypted leaf."""

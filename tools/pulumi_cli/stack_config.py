@@ -19,7 +19,7 @@ from tools.pulumi_cli.config_values import (
     go_json,
     map_get,
     map_set,
-    parse_key,
+    namespaced_key,
     plaintext,
     secure_keys,
 )
@@ -74,11 +74,6 @@ def _missing_keys_error(keys: list[str], stack: str) -> StackConfigError:
     return StackConfigError(f"Stack '{stack}' is missing configuration {plural} {listed}")
 
 
-def _parse_config_key(project: str, key: str) -> Key:
-    # config.go, parseConfigKey
-    return parse_key(key) if ":" in key else Key(project, key)
-
-
 def _default_value(raw: object) -> Value:
     """config.go, createConfigValue: primitives as text, anything else as a JSON object."""
     if isinstance(raw, bool):
@@ -93,16 +88,16 @@ def merge_and_validate(
     project: Project,
     config: ConfigMap,
     decrypt: Callable[[str], str],
-    validate: bool = True,
 ) -> None:
-    """config.go, mergeConfig (without ESC environments), on `config` in place.
+    """config.go, mergeConfig (without ESC environments) with validate=true, on `config` in
+    place.
 
     An encrypted value the harness cannot read offline is not type-checked (the CLI would check
     it with the real secrets provider); `program_config` reports it."""
     missing: list[str] = []
     for name in sorted(project.config):
         spec = project.config[name]
-        key = _parse_config_key(project.name, name)
+        key = namespaced_key(project.name, name)
         _, found = map_get(config, key, True)
         if (
             not found
@@ -116,13 +111,11 @@ def merge_and_validate(
             map_set(
                 config, key, _default_value(spec.default if spec.has_default else spec.value), True
             )
-    if not validate:
-        return
     if missing:
         raise _missing_keys_error(missing, stack)
     for name in sorted(project.config):
         spec = project.config[name]
-        key = _parse_config_key(project.name, name)
+        key = namespaced_key(project.name, name)
         value, _ = map_get(config, key, True)
         if spec.type is None:
             continue

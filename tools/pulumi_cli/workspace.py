@@ -15,7 +15,7 @@ from tools.pulumi_cli.config_values import (
     ConfigPathError,
     Value,
     from_raw,
-    parse_key,
+    namespaced_key,
     to_value,
 )
 from tools.pulumi_cli.project_schema import schema
@@ -337,9 +337,8 @@ def load_project_stack(project: Project, path: Path) -> ProjectStack:
     values: ConfigMap = {}
     for key, value in config.items():
         # loaders.go, stackConfigNamespacedWithProject
-        full = key if ":" in key else f"{project.name}:{key}"
         try:
-            parsed = parse_key(full)
+            parsed = namespaced_key(project.name, key)
         except ConfigPathError as error:
             raise WorkspaceError(f"{path}: could not unmarshal map: {error}") from None
         values[parsed] = Value("") if value is None else to_value(from_raw(value))
