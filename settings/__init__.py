@@ -83,6 +83,7 @@ def load_settings(
     if window is not None and not (7 <= window <= 30 or (window == 0 and protect is False)):
         reader.problem("recoveryWindowInDays", window)
 
+    monitoring = monitoring_settings(reader)
     settings = Settings(
         project=project,
         stack=stack,
@@ -96,9 +97,9 @@ def load_settings(
         customer_managed_key=reader.value("kmsCustomerManagedKey"),
         recovery_window_in_days=window,
         protect=protect,
-        extra_tags=tags(reader),
+        extra_tags=tags(reader, monitoring.create_trail),
         container=container_settings(reader),
-        monitoring=monitoring_settings(reader),
+        monitoring=monitoring,
     )
     if reader.problems:
         raise ConfigError(project, reader.problems)

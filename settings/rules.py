@@ -83,10 +83,10 @@ def region(reader: Reader, name: str | None) -> str | None:
     return name
 
 
-def tags(reader: Reader) -> dict[str, str]:
+def tags(reader: Reader, create_trail: bool) -> dict[str, str]:
     tags: dict[str, str] = {}
     # CloudTrail refuses empty tag values; only a stack with its own trail tags one.
-    value_min = TRAIL_TAG_VALUE_MIN if reader.value("monitoringCreateTrail") else 0
+    value_min = TRAIL_TAG_VALUE_MIN if create_trail else 0
     for entry in reader.value("tags") or []:
         if not isinstance(entry, str) or "=" not in entry:
             reader.problem("tags", entry)

@@ -191,3 +191,11 @@ def test_encrypted_stack_values_are_secret_in_the_synth(tmp_path):
     assert config.secret_keys == ["demo:database.host"]
     assert config.values["demo:database.host"] != "v1:AAAA"
     assert any("cannot be read offline" in warning for warning in config.warnings)
+
+
+def test_a_bad_value_read_by_two_rules_is_reported_once():
+    # monitoringCreateTrail decides the trail and the tags' minimum value length.
+    assert list(problems(monitoringCreateTrail="maybe")) == ["monitoringCreateTrail"]
+    with pytest.raises(ConfigError) as caught:
+        load(monitoringCreateTrail="maybe")
+    assert len(caught.value.problems) == 1
