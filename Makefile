@@ -7,7 +7,7 @@ STACK ?= production
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: synth test lint unit policy workflows snapshot bench clean
+.PHONY: synth plan install test lint unit policy workflows snapshot bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt $(RUNTIME_STAMP)
 
 synth: $(RUNTIME_STAMP)
 	$(PY) -m tools.synth --stack $(STACK)
+
+install: $(RUNTIME_STAMP)
+
+# What a pull request changes in AWS, offline: `make plan BASE=origin/main` (a git ref or a saved
+# `synth --json` file).
+BASE ?= origin/main
+plan: $(RUNTIME_STAMP)
+	@$(PY) -m tools.synth --stack $(STACK) --diff $(BASE)
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.children import Children
 from components.naming import trail_bucket_name
 from components.policy_documents import assumable_by, policy_document, statement
 
@@ -76,7 +77,7 @@ class AuditTrail(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("programador-musical:monitoring:AuditTrail", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        children = Children(self, name, args.name_prefix)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id
         region = aws.get_region_output(opts=invoke).region
@@ -88,65 +89,65 @@ class AuditTrail(pulumi.ComponentResource):
         )
 
         bucket = aws.s3.Bucket(
-            f"{prefix}-trail",
+            children.name("bucket"),
             bucket=pulumi.Output.from_input(account).apply(
                 lambda account_id: trail_bucket_name(prefix, account_id)
             ),
             tags=tags,
-            opts=child,
+            opts=children.options("trail"),
         )
         aws.s3.BucketOwnershipControls(
-            f"{prefix}-trail",
+            children.name("bucket-ownership"),
             bucket=bucket.id,
             rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=child,
+            opts=children.options("trail"),
         )
         aws.s3.BucketPublicAccessBlock(
-            f"{prefix}-trail",
+            children.name("bucket-public-access-block"),
             bucket=bucket.id,
             block_public_acls=True,
             block_public_policy=True,
             ignore_public_acls=True,
             restrict_public_buckets=True,
-            opts=child,
+            opts=children.options("trail"),
         )
         aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{prefix}-trail",
+            children.name("bucket-encryption"),
             bucket=bucket.id,
             rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-            opts=child,
+            opts=children.options("trail"),
         )
         bucket_policy = aws.s3.BucketPolicy(
-            f"{prefix}-trail",
+            children.name("bucket-policy"),
             bucket=bucket.id,
             policy=pulumi.Output.all(bucket.bucket, account, trail_arn).apply(
                 lambda values: _bucket_policy(*values)
             ),
-            opts=child,
+            opts=children.options("trail"),
         )
         self.log_group = aws.cloudwatch.LogGroup(
-            f"{prefix}-trail",
+            children.name("log-group"),
             name=f"/aws/cloudtrail/{prefix}-secrets",
             retention_in_days=args.log_retention_in_days,
             tags=tags,
-            opts=child,
+            opts=children.options("trail"),
         )
         delivery_role = aws.iam.Role(
-            f"{prefix}-cloudtrail-logs",
+            children.name("delivery-role"),
             name=f"{prefix}-cloudtrail-logs",
             assume_role_policy=account.apply(_delivery_trust),
             tags=tags,
-            opts=child,
+            opts=children.options("cloudtrail-logs"),
         )
         delivery_policy = aws.iam.RolePolicy(
-            f"{prefix}-cloudtrail-logs",
+            children.name("delivery-policy"),
             name=f"{prefix}-cloudtrail-logs",
             role=delivery_role.name,
             policy=self.log_group.arn.apply(_delivery_policy),
-            opts=child,
+            opts=children.options("cloudtrail-logs"),
         )
         self.trail = aws.cloudtrail.Trail(
-            trail_name,
+            children.name("trail"),
             name=trail_name,
             s3_bucket_name=bucket.bucket,
             cloud_watch_logs_group_arn=pulumi.Output.concat(self.log_group.arn, ":*"),
@@ -156,6 +157,6 @@ class AuditTrail(pulumi.ComponentResource):
             enable_log_file_validation=True,
             event_selectors=[{"read_write_type": "All", "include_management_events": True}],
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[bucket_policy, delivery_policy]),
+            opts=children.options("secrets-trail", depends_on=[bucket_policy, delivery_policy]),
         )
         self.register_outputs({"logGroupName": self.log_group.name, "trailArn": self.trail.arn})

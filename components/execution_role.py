@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.children import Children
 from components.policy_documents import assumable_by
 from components.secrets import ApplicationSecrets
 
@@ -48,35 +49,39 @@ class EcsExecutionRole(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("programador-musical:ecs:ExecutionRole", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        children = Children(self, name, args.name_prefix)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=invoke).account_id
         region = aws.get_region_output(opts=invoke).region
         role_name = f"{args.name_prefix}-ecs-execution-role"
 
         self.role = aws.iam.Role(
-            role_name,
+            children.name("role"),
             name=role_name,
             description=f"ECS task execution role of {args.name_prefix}",
             assume_role_policy=pulumi.Output.all(account_id, region).apply(
                 lambda values: trust_policy(*values)
             ),
             tags=dict(args.tags),
-            opts=child,
+            opts=children.options("ecs-execution-role"),
         )
         aws.iam.RolePolicyAttachment(
-            f"{role_name}-task-execution",
+            children.name("task-execution-policy"),
             role=self.role.name,
             policy_arn=ECS_TASK_EXECUTION_POLICY_ARN,
-            opts=child,
+            opts=children.options("ecs-execution-role-task-execution"),
         )
         policy_name = f"{args.name_prefix}-ecs-execution-secrets"
+        suffixes = [
+            "" if index == 0 else f"-{index}" for index in range(len(args.readable_secrets))
+        ]
         self.secret_policies = [
             secrets.grant_read(
                 self.role,
-                policy_name if index == 0 else f"{policy_name}-{index}",
-                opts=child,
+                f"{policy_name}{suffix}",
+                opts=children.options(f"ecs-execution-secrets{suffix}"),
+                resource_name=children.name(f"read-secrets{suffix}"),
             )
-            for index, secrets in enumerate(args.readable_secrets)
+            for suffix, secrets in zip(suffixes, args.readable_secrets, strict=True)
         ]
         self.register_outputs({"roleArn": self.role.arn, "roleName": self.role.name})

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import signals
+from components.children import Children
 from components.dashboard import secrets_dashboard
 from components.policy_documents import policy_document, statement
 from components.secrets import ApplicationSecrets
@@ -99,7 +100,8 @@ class SecretsMonitoring(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("programador-musical:monitoring:SecretsMonitoring", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        children = Children(self, name, args.name_prefix)
+        self._children = children
         invoke = pulumi.InvokeOutputOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id
         region = aws.get_region_output(opts=invoke).region
@@ -110,28 +112,28 @@ class SecretsMonitoring(pulumi.ComponentResource):
         arns = pulumi.Output.all(secrets.app_secrets.arn, secrets.db_credentials.arn)
 
         topic_key = aws.kms.Key(
-            f"{prefix}-secrets-alarms",
+            children.name("topic-key"),
             description=f"Encrypts the {prefix} secrets alarm topic",
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=account.apply(_topic_key_policy),
             tags=tags,
-            opts=child,
+            opts=children.options("secrets-alarms"),
         )
         self.topic = aws.sns.Topic(
-            f"{prefix}-secrets-alarms",
+            children.name("topic"),
             name=f"{prefix}-secrets-alarms",
             kms_master_key_id=topic_key.arn,
             tags=tags,
-            opts=child,
+            opts=children.options("secrets-alarms"),
         )
         for index, email in enumerate(args.alarm_emails):
             aws.sns.TopicSubscription(
-                f"{prefix}-secrets-alarms-email-{index}",
+                children.name(f"email-{index}"),
                 topic=self.topic.arn,
                 protocol="email",
                 endpoint=email,
-                opts=child,
+                opts=children.options(f"secrets-alarms-email-{index}"),
             )
 
         self.alarms = [
@@ -200,7 +202,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
             log_signals = []
         for log_signal in log_signals:
             aws.cloudwatch.LogMetricFilter(
-                f"{prefix}-secrets-{log_signal.signal}",
+                children.name(f"{log_signal.signal}-filter"),
                 name=f"{prefix}-secrets-{log_signal.signal}",
                 log_group_name=args.cloudtrail_log_group_name,
                 pattern=log_signal.pattern,
@@ -209,7 +211,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
                     "namespace": signals.METRIC_NAMESPACE,
                     "value": "1",
                 },
-                opts=child,
+                opts=children.options(f"secrets-{log_signal.signal}"),
             )
             if log_signal.alarm:
                 self.alarms.append(
@@ -227,35 +229,35 @@ class SecretsMonitoring(pulumi.ComponentResource):
                 )
 
         rotation_rule = aws.cloudwatch.EventRule(
-            f"{prefix}-secrets-rotation-failed",
+            children.name("rotation-failed-rule"),
             name=f"{prefix}-secrets-rotation-failed",
             description="Rotation failures of this stack's secrets, straight to the alarm topic",
             event_pattern=arns.apply(signals.rotation_failed_event_rule),
             tags=tags,
-            opts=child,
+            opts=children.options("secrets-rotation-failed"),
         )
         aws.cloudwatch.EventTarget(
-            f"{prefix}-secrets-rotation-failed",
+            children.name("rotation-failed-target"),
             rule=rotation_rule.name,
             arn=self.topic.arn,
-            opts=child,
+            opts=children.options("secrets-rotation-failed"),
         )
         aws.sns.TopicPolicy(
-            f"{prefix}-secrets-alarms",
+            children.name("topic-policy"),
             arn=self.topic.arn,
             policy=pulumi.Output.all(
                 self.topic.arn, account, rotation_rule.arn, *[alarm.arn for alarm in self.alarms]
             ).apply(lambda v: _topic_policy(v[0], v[1], v[2], list(v[3:]))),
-            opts=child,
+            opts=children.options("secrets-alarms"),
         )
 
         self.dashboard = aws.cloudwatch.Dashboard(
-            f"{prefix}-secrets",
+            children.name("dashboard"),
             dashboard_name=f"{prefix}-secrets",
             dashboard_body=pulumi.Output.all(region, *[a.arn for a in self.alarms]).apply(
                 lambda v: secrets_dashboard(prefix, v[0], list(v[1:]), bool(log_signals))
             ),
-            opts=child,
+            opts=children.options("secrets"),
         )
         self.register_outputs(
             {
@@ -279,7 +281,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
         tags: Mapping[str, str],
     ) -> aws.cloudwatch.MetricAlarm:
         return aws.cloudwatch.MetricAlarm(
-            f"{prefix}-secrets-{signal}",
+            self._children.name(f"{signal}-alarm"),
             name=f"{prefix}-secrets-{signal}",
             alarm_description=description,
             namespace=namespace,
@@ -295,5 +297,5 @@ class SecretsMonitoring(pulumi.ComponentResource):
             alarm_actions=[self.topic.arn],
             ok_actions=[self.topic.arn],
             tags=dict(tags),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=self._children.options(f"secrets-{signal}"),
         )

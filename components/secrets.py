@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_random as random
 
+from components.children import Children
 from components.credentials import (
     APP_SECRET_KEYS,
     DB_CREDENTIAL_KEYS,
@@ -75,39 +76,38 @@ class ApplicationSecrets(pulumi.ComponentResource):
     ):
         super().__init__("programador-musical:secrets:ApplicationSecrets", name, None, opts)
         prefix = args.name_prefix
-        child = pulumi.ResourceOptions(parent=self)
-        protected = pulumi.ResourceOptions(parent=self, protect=args.protect)
+        children = Children(self, name, prefix)
         tags = dict(args.tags)
 
         self.kms_key = None
         if args.customer_managed_key:
             self.kms_key = aws.kms.Key(
-                f"{prefix}-secrets",
+                children.name("kms-key"),
                 description=f"Encrypts the {prefix} application secrets",
                 enable_key_rotation=True,
                 deletion_window_in_days=30,
                 tags=tags,
-                opts=protected,
+                opts=children.options("secrets", protect=args.protect),
             )
             aws.kms.Alias(
-                f"{prefix}-secrets",
+                children.name("kms-alias"),
                 name=f"alias/{prefix}-secrets",
                 target_key_id=self.kms_key.key_id,
-                opts=child,
+                opts=children.options("secrets"),
             )
 
         if args.jwt_imported_key is not None:
             jwt_secret_key = pulumi.Output.secret(args.jwt_imported_key)
         else:
             jwt_secret_key = random.RandomBytes(
-                f"{prefix}-jwt-secret-key",
+                children.name("jwt-secret-key"),
                 length=args.jwt_bytes,
                 keepers={"rotation": args.rotation_jwt},
-                opts=child,
+                opts=children.options("jwt-secret-key"),
             ).base64
 
         password = random.RandomPassword(
-            f"{prefix}-database-password",
+            children.name("database-password"),
             length=args.password_length,
             special=True,
             override_special=PASSWORD_SPECIAL_CHARACTERS,
@@ -116,7 +116,7 @@ class ApplicationSecrets(pulumi.ComponentResource):
             min_numeric=1,
             min_special=1,
             keepers={"rotation": args.rotation_database},
-            opts=child,
+            opts=children.options("database-password"),
         )
         self.database_password = pulumi.Output.secret(password.result)
 
@@ -158,18 +158,20 @@ class ApplicationSecrets(pulumi.ComponentResource):
             )
         )
         self.app_secrets = self._secret(
+            children,
+            "app-secrets",
             f"{prefix}-app-secrets",
             "JWT signing key and database connection settings of the application",
             app_values,
             args,
-            protected,
         )
         self.db_credentials = self._secret(
+            children,
+            "db-credentials",
             f"{prefix}-db-credentials",
             "Database credentials in the shape AWS's RDS rotation functions expect",
             db_values,
             args,
-            protected,
         )
 
         self.register_outputs(
@@ -207,10 +209,12 @@ class ApplicationSecrets(pulumi.ComponentResource):
         role: aws.iam.Role,
         policy_name: str,
         opts: pulumi.ResourceOptions | None = None,
+        resource_name: str | None = None,
     ) -> aws.iam.RolePolicy:
-        """Lets `role` read both secrets: an inline policy `policy_name` on the role."""
+        """Lets `role` read both secrets: an inline policy `policy_name` on the role (declared as
+        `resource_name`, by default the policy's name)."""
         return aws.iam.RolePolicy(
-            policy_name,
+            resource_name or policy_name,
             name=policy_name,
             role=role.name,
             policy=self.read_policy(),
@@ -219,26 +223,29 @@ class ApplicationSecrets(pulumi.ComponentResource):
 
     def _secret(
         self,
+        children: Children,
+        role: str,
         name: str,
         description: str,
         values: dict,
         args: ApplicationSecretsArgs,
-        opts: pulumi.ResourceOptions,
     ) -> aws.secretsmanager.Secret:
+        # The previous logical name was the physical one, for the secret and its version alike.
+        previous_role = name.removeprefix(f"{args.name_prefix}-")
         secret = aws.secretsmanager.Secret(
-            name,
+            children.name(role),
             name=name,
             description=description,
             kms_key_id=self.kms_key.arn if self.kms_key else None,
             recovery_window_in_days=args.recovery_window_in_days,
             tags=dict(args.tags),
-            opts=opts,
+            opts=children.options(previous_role, protect=args.protect),
         )
         aws.secretsmanager.SecretVersion(
-            name,
+            children.name(role),
             secret_id=secret.id,
             secret_string=pulumi.Output.secret(pulumi.Output.json_dumps(values)),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=children.options(previous_role),
         )
         return secret
 

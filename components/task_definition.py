@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from components.children import Children
 from components.secrets import ContainerSecret
 
 
@@ -37,16 +38,16 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("programador-musical:ecs:ApplicationTaskDefinition", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        children = Children(self, name, args.name_prefix)
         prefix = args.name_prefix
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
 
         self.log_group = aws.cloudwatch.LogGroup(
-            f"{prefix}-app-logs",
+            children.name("log-group"),
             name=f"/ecs/{prefix}",
             retention_in_days=args.log_retention_in_days,
             tags=dict(args.tags),
-            opts=child,
+            opts=children.options("app-logs"),
         )
         container = {
             "name": "app",
@@ -67,7 +68,7 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
             },
         }
         self.task_definition = aws.ecs.TaskDefinition(
-            f"{prefix}-app",
+            children.name("task-definition"),
             family=f"{prefix}-app",
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
@@ -76,7 +77,7 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
             execution_role_arn=args.execution_role_arn,
             container_definitions=pulumi.Output.json_dumps([container]),
             tags=dict(args.tags),
-            opts=child,
+            opts=children.options("app"),
         )
         self.register_outputs(
             {

@@ -103,9 +103,7 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
     secrets = server.client("secretsmanager")
     for resource in revealed.resources_of("aws:secretsmanager/secret:Secret"):
         inputs = resource["inputs"]
-        version = revealed.resource(
-            "aws:secretsmanager/secretVersion:SecretVersion", resource["name"]
-        )
+        version = revealed.version_of(inputs["name"])
         extra = {"KmsKeyId": deployed.replace(inputs["kmsKeyId"])} if "kmsKeyId" in inputs else {}
         created = secrets.create_secret(
             Name=inputs["name"],
@@ -121,7 +119,7 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
 
     iam = server.client("iam")
     prefix = f"programador-musical-{revealed.stack}"
-    role = revealed.resource("aws:iam/role:Role", f"{prefix}-ecs-execution-role")["inputs"]
+    role = revealed.named("aws:iam/role:Role", f"{prefix}-ecs-execution-role")["inputs"]
     created_role = iam.create_role(
         RoleName=role["name"], AssumeRolePolicyDocument=role["assumeRolePolicy"]
     )["Role"]
@@ -136,7 +134,7 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
     for attachment in revealed.resources_of("aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
         iam.attach_role_policy(RoleName=role["name"], PolicyArn=attachment["inputs"]["policyArn"])
 
-    task = revealed.resource("aws:ecs/taskDefinition:TaskDefinition", f"{prefix}-app")["inputs"]
+    task = revealed.named("aws:ecs/taskDefinition:TaskDefinition", f"{prefix}-app")["inputs"]
     server.client("ecs").register_task_definition(
         family=task["family"],
         containerDefinitions=json.loads(deployed.replace(task["containerDefinitions"])),

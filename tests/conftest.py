@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from functools import cache
@@ -18,30 +19,40 @@ from tools.synth import SynthResult, synthesize  # noqa: E402
 
 
 @cache
-def _synth(stack: str, overrides: tuple, secrets: tuple, show_secrets: bool) -> SynthResult:
+def _synth(
+    stack: str, overrides: tuple, secrets: tuple, show_secrets: bool, digest_key: bytes | None
+) -> SynthResult:
     values = {key: list(value) if isinstance(value, tuple) else value for key, value in overrides}
-    return synthesize(stack, values, show_secrets=show_secrets, secret_overrides=dict(secrets))
+    return synthesize(
+        stack,
+        values,
+        show_secrets=show_secrets,
+        secret_overrides=dict(secrets),
+        digest_key=digest_key,
+    )
 
 
 def synth(
     stack: str = "production",
     show_secrets: bool = False,
     secrets: dict[str, str] | None = None,
+    digest_key: bytes | None = None,
     **overrides: str | list,
 ) -> SynthResult:
     """Synthesizes a stack. A string override is what `pulumi config set KEY VALUE` stores, a
-    list what a YAML sequence in the stack file gives; `secrets` are set as with `--secret`."""
+    list what a YAML sequence in the stack file gives; `secrets` are set as with `--secret`;
+    `digest_key` renders secrets as keyed digests, as a change plan does."""
     pairs = tuple(
         sorted(
             (key, tuple(value) if isinstance(value, list) else value)
             for key, value in overrides.items()
         )
     )
-    return _synth(stack, pairs, tuple(sorted((secrets or {}).items())), show_secrets)
+    return _synth(stack, pairs, tuple(sorted((secrets or {}).items())), show_secrets, digest_key)
 
 
 def secret_json(result: SynthResult, secret_name: str) -> dict:
-    version = result.resource("aws:secretsmanager/secretVersion:SecretVersion", secret_name)
+    version = result.version_of(secret_name)
     return json.loads(version["inputs"]["secretString"])
 
 
@@ -55,11 +66,12 @@ def production_revealed() -> SynthResult:
     return synth(show_secrets=True)
 
 
-def run_synth(*args: str) -> subprocess.CompletedProcess:
+def run_synth(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`python -m tools.synth ARGS` as a user runs it, from the repository root."""
     return subprocess.run(
         [sys.executable, "-m", "tools.synth", *args],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         check=False,

@@ -17,8 +17,8 @@ IMPORTED_CANARY = "imported-canary-jwt-key-that-is-long-enough"
 
 
 class CanaryCloud(MockCloud):
-    def _resource_state(self, typ, name, inputs):
-        resource_id, state = super()._resource_state(typ, name, inputs)
+    def _resource_state(self, typ, name, inputs, identity):
+        resource_id, state = super()._resource_state(typ, name, inputs, identity)
         if typ == "random:index/randomPassword:RandomPassword":
             state["result"] = PASSWORD_CANARY
         if typ == "random:index/randomBytes:RandomBytes":

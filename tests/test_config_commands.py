@@ -72,10 +72,7 @@ def test_imported_jwt_key_set_with_secret_passes_the_cli_and_is_really_imported(
     program = project_copy(tmp_path)
     apply(program, "pulumi config set --secret jwtSecretKey", stdin=IMPORTED_KEY + "\n")
     result = synthesize("production", program_dir=program, show_secrets=True)
-    version = result.resource(
-        "aws:secretsmanager/secretVersion:SecretVersion",
-        "programador-musical-production-app-secrets",
-    )
+    version = result.version_of("programador-musical-production-app-secrets")
     assert f'"jwt_secret_key": "{IMPORTED_KEY}"' in version["inputs"]["secretString"]
     assert not result.resources_of("random:index/randomBytes:RandomBytes")
     stack_file = (program / "Pulumi.production.yaml").read_text()

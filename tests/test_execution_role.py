@@ -42,7 +42,7 @@ GUIDE_STATEMENT = {
 
 
 def _policy(result) -> str:
-    return result.resource(POLICY, POLICY_NAME)["inputs"]["policy"]
+    return result.named(POLICY, POLICY_NAME)["inputs"]["policy"]
 
 
 def _secret_arns(result) -> list[str]:
@@ -50,7 +50,7 @@ def _secret_arns(result) -> list[str]:
 
 
 def test_role_name_and_trust_policy(production):
-    role = production.resource(ROLE, ROLE_NAME)
+    role = production.named(ROLE, ROLE_NAME)
     assert role["inputs"]["name"] == ROLE_NAME
     trust = json.loads(role["inputs"]["assumeRolePolicy"])
     (statement,) = trust["Statement"]
@@ -73,7 +73,7 @@ def test_managed_task_execution_policy_is_attached(production):
 
 
 def test_secrets_policy_names_exactly_the_two_full_arns(production):
-    policy = production.resource(POLICY, POLICY_NAME)
+    policy = production.named(POLICY, POLICY_NAME)
     assert policy["inputs"]["role"] == ROLE_NAME
     attached = [p for p in production.resources_of(POLICY) if p["inputs"]["role"] == ROLE_NAME]
     assert attached == [policy]

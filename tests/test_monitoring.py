@@ -122,7 +122,7 @@ def test_rotation_succeeded_is_a_metric_for_the_dashboard(production):
     assert "rotation-succeeded" in _filters(production)
     assert f"{PREFIX}-secrets-rotation-succeeded" not in _alarms(production)
     body = json.loads(
-        production.resource("aws:cloudwatch/dashboard:Dashboard", f"{PREFIX}-secrets")["inputs"][
+        production.named("aws:cloudwatch/dashboard:Dashboard", f"{PREFIX}-secrets")["inputs"][
             "dashboardBody"
         ]
     )
@@ -254,7 +254,7 @@ def _eventbridge(record: dict) -> dict:
 
 
 def test_rotation_failures_reach_the_topic_through_eventbridge(production):
-    rule = production.resource(
+    rule = production.named(
         "aws:cloudwatch/eventRule:EventRule", f"{PREFIX}-secrets-rotation-failed"
     )
     pattern = EventPattern.load(rule["inputs"]["eventPattern"])
@@ -279,20 +279,20 @@ def test_rotation_failures_reach_the_topic_through_eventbridge(production):
     api_call["detail-type"] = "AWS API Call via CloudTrail"
     assert not pattern.matches_event(api_call)
     target = production.resource(
-        "aws:cloudwatch/eventTarget:EventTarget", f"{PREFIX}-secrets-rotation-failed"
+        "aws:cloudwatch/eventTarget:EventTarget", "secrets-monitoring-rotation-failed-target"
     )
     assert target["inputs"]["arn"] == TOPIC_ARN
 
 
 def test_topic_is_encrypted_with_a_key_alarm_publishers_can_use(production):
-    topic = production.resource("aws:sns/topic:Topic", f"{PREFIX}-secrets-alarms")
-    key = production.resource("aws:kms/key:Key", f"{PREFIX}-secrets-alarms")
+    topic = production.named("aws:sns/topic:Topic", f"{PREFIX}-secrets-alarms")
+    key = production.resource("aws:kms/key:Key", "secrets-monitoring-topic-key")
     assert key["inputs"]["enableKeyRotation"] is True
     assert topic["inputs"]["kmsMasterKeyId"].startswith("arn:aws:kms:us-east-1:123456789012:key/")
     services = json.loads(key["inputs"]["policy"])["Statement"][1]["Principal"]["Service"]
     assert set(services) == {"cloudwatch.amazonaws.com", "events.amazonaws.com"}
     policy = json.loads(
-        production.resource("aws:sns/topicPolicy:TopicPolicy", f"{PREFIX}-secrets-alarms")[
+        production.resource("aws:sns/topicPolicy:TopicPolicy", "secrets-monitoring-topic-policy")[
             "inputs"
         ]["policy"]
     )
@@ -308,10 +308,11 @@ def test_email_subscriptions_from_config(production):
 
 
 def test_dedicated_trail_is_private_and_encrypted(production):
-    bucket = production.resource("aws:s3/bucket:Bucket", f"{PREFIX}-trail")
+    bucket = production.resource("aws:s3/bucket:Bucket", "audit-trail-bucket")
     assert bucket["inputs"]["bucket"] == f"{PREFIX}-trail-123456789012"
     block = production.resource(
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", f"{PREFIX}-trail"
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "audit-trail-bucket-public-access-block",
     )["inputs"]
     assert all(
         block[k] is True
@@ -324,13 +325,13 @@ def test_dedicated_trail_is_private_and_encrypted(production):
     )
     encryption = production.resource(
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        f"{PREFIX}-trail",
+        "audit-trail-bucket-encryption",
     )
     assert (
         encryption["inputs"]["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"]
         == "AES256"
     )
-    trail = production.resource("aws:cloudtrail/trail:Trail", f"{PREFIX}-secrets-trail")["inputs"]
+    trail = production.named("aws:cloudtrail/trail:Trail", f"{PREFIX}-secrets-trail")["inputs"]
     assert trail["cloudWatchLogsGroupArn"].endswith(
         f":log-group:/aws/cloudtrail/{PREFIX}-secrets:*"
     )

@@ -81,7 +81,10 @@ def test_json_carries_options_and_warnings():
     staging = synth("staging").document()
     assert any("no CloudTrail log group" in warning for warning in staging["warnings"])
     trail = next(r for r in synth().resources if r["type"] == "aws:cloudtrail/trail:Trail")
-    assert "programador-musical-production-trail" in trail["options"]["dependsOn"]
+    assert trail["options"]["dependsOn"] == [
+        "audit-trail-bucket-policy",
+        "audit-trail-delivery-policy",
+    ]
     secret = next(r for r in synth().resources if r["type"] == "aws:secretsmanager/secret:Secret")
     assert secret["options"]["protect"] is True
 

@@ -24,9 +24,9 @@ HOST = "programador-musical-production-db.c8x2kd1qpt0z.us-east-1.rds.amazonaws.c
 
 
 def test_names_derive_from_app_and_stack(production):
-    assert sorted(r["name"] for r in production.resources_of(SECRET)) == [APP, DB]
+    assert sorted(r["inputs"]["name"] for r in production.resources_of(SECRET)) == [APP, DB]
     for name in (APP, DB):
-        assert production.resource(SECRET, name)["inputs"]["name"] == name
+        assert production.named(SECRET, name)["inputs"]["name"] == name
     assert production.outputs["appSecretsName"] == APP
     assert production.outputs["dbCredentialsName"] == DB
 
@@ -98,7 +98,7 @@ def test_jwt_key_is_the_configured_number_of_random_bytes_in_base64(
 
 
 def test_customer_managed_key_encrypts_both_secrets_when_on(production):
-    key = production.resource("aws:kms/key:Key", "programador-musical-production-secrets")
+    key = production.resource("aws:kms/key:Key", "application-secrets-kms-key")
     assert key["inputs"]["enableKeyRotation"] is True
     assert key["protect"] is True
     (alias,) = production.resources_of("aws:kms/alias:Alias")
@@ -106,7 +106,7 @@ def test_customer_managed_key_encrypts_both_secrets_when_on(production):
     key_arn = production.outputs["kmsKeyArn"]
     assert key_arn.startswith("arn:aws:kms:us-east-1:123456789012:key/")
     for name in (APP, DB):
-        assert production.resource(SECRET, name)["inputs"]["kmsKeyId"] == key_arn
+        assert production.named(SECRET, name)["inputs"]["kmsKeyId"] == key_arn
 
 
 def test_aws_managed_key_by_default():
@@ -116,12 +116,12 @@ def test_aws_managed_key_by_default():
     assert result.resources_of("aws:kms/alias:Alias") == []
     assert result.outputs["kmsKeyArn"] is None
     for name in (APP, DB):
-        assert "kmsKeyId" not in result.resource(SECRET, name)["inputs"]
+        assert "kmsKeyId" not in result.named(SECRET, name)["inputs"]
 
 
 def test_secrets_are_protected_with_a_30_day_recovery_window(production):
     for name in (APP, DB):
-        secret = production.resource(SECRET, name)
+        secret = production.named(SECRET, name)
         assert secret["protect"] is True
         assert secret["inputs"]["recoveryWindowInDays"] == 30
 
@@ -129,12 +129,10 @@ def test_secrets_are_protected_with_a_30_day_recovery_window(production):
 def test_throwaway_stack_may_turn_protection_off_and_delete_immediately():
     result = synth(protect="false", recoveryWindowInDays="0")
     for name in (APP, DB):
-        secret = result.resource(SECRET, name)
+        secret = result.named(SECRET, name)
         assert secret["protect"] is False
         assert secret["inputs"]["recoveryWindowInDays"] == 0
-    assert not result.resource("aws:kms/key:Key", "programador-musical-production-secrets")[
-        "protect"
-    ]
+    assert not result.resource("aws:kms/key:Key", "application-secrets-kms-key")["protect"]
 
 
 def _is_taggable(type_token: str) -> bool:
@@ -180,13 +178,13 @@ def test_imported_jwt_key_replaces_the_generator():
     assert result.resources_of("random:index/randomBytes:RandomBytes") == []
     assert secret_json(result, APP)["jwt_secret_key"] == imported
     masked = synth(secrets={"jwtSecretKey": imported})
-    version = masked.resource("aws:secretsmanager/secretVersion:SecretVersion", APP)
+    version = masked.version_of(APP)
     assert version["inputs"]["secretString"] == "[secret]"
 
 
 def test_generated_values_and_password_output_are_secret(production):
     for name in (APP, DB):
-        version = production.resource("aws:secretsmanager/secretVersion:SecretVersion", name)
+        version = production.version_of(name)
         assert version["inputs"]["secretString"] == "[secret]"
     assert production.secret_outputs == {"databasePassword"}
     assert production.outputs["databasePassword"] == "[secret]"

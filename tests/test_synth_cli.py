@@ -17,7 +17,16 @@ def test_json_document_shape():
     assert (document["project"], document["stack"]) == ("programador-musical", "production")
     assert document["warnings"] == []
     for resource in document["resources"]:
-        assert set(resource) == {"type", "name", "parent", "protect", "options", "inputs"}
+        assert set(resource) == {
+            "urn",
+            "type",
+            "name",
+            "parent",
+            "protect",
+            "options",
+            "inputs",
+            "dependencies",
+        }
         assert set(resource["options"]) == {
             "protect",
             "retainOnDelete",
@@ -26,6 +35,7 @@ def test_json_document_shape():
             "replaceOnChanges",
             "additionalSecretOutputs",
             "dependsOn",
+            "aliases",
         }
         assert resource["options"]["protect"] == resource["protect"]
     secret = next(
@@ -42,10 +52,7 @@ def test_text_tree_marks_protection_and_secrets():
     assert done.returncode == 0 and done.stderr == ""
     lines = done.stdout.splitlines()
     secret = lines.index("        + aws:secretsmanager/secret:Secret: (create)")
-    assert (
-        lines[secret + 1]
-        == "            [name=programador-musical-production-app-secrets] [protect]"
-    )
+    assert lines[secret + 1] == "            [name=application-secrets-app-secrets] [protect]"
     assert "            secretString: [secret]" in lines
 
 

@@ -16,12 +16,12 @@ APP_ARN_PREFIX = "arn:aws:secretsmanager:us-east-1:123456789012:secret:programad
 
 
 def _container(result) -> dict:
-    (container,) = json.loads(result.resource(TASK, FAMILY)["inputs"]["containerDefinitions"])
+    (container,) = json.loads(result.named(TASK, FAMILY)["inputs"]["containerDefinitions"])
     return container
 
 
 def test_fargate_task_with_configured_size_and_role(production):
-    inputs = production.resource(TASK, FAMILY)["inputs"]
+    inputs = production.named(TASK, FAMILY)["inputs"]
     assert inputs["family"] == FAMILY
     assert inputs["requiresCompatibilities"] == ["FARGATE"]
     assert inputs["networkMode"] == "awsvpc"
@@ -38,8 +38,8 @@ def test_fargate_task_with_configured_size_and_role(production):
 
 
 def test_logs_go_to_the_stack_log_group_with_retention(production):
-    group = production.resource(
-        "aws:cloudwatch/logGroup:LogGroup", "programador-musical-production-app-logs"
+    group = production.named(
+        "aws:cloudwatch/logGroup:LogGroup", "/ecs/programador-musical-production"
     )
     assert group["inputs"]["name"] == "/ecs/programador-musical-production"
     assert group["inputs"]["retentionInDays"] == 90
@@ -166,7 +166,7 @@ def test_grant_read_is_a_one_liner_for_a_second_consumer():
     assert policy["inputs"]["role"] == "demo-worker"
     document = json.loads(policy["inputs"]["policy"])
     read, decrypt = document["Statement"]
-    arns = [r["name"] for r in result.resources_of("aws:secretsmanager/secret:Secret")]
+    arns = [r["inputs"]["name"] for r in result.resources_of("aws:secretsmanager/secret:Secret")]
     assert sorted(a.split(":secret:")[1].rsplit("-", 1)[0] for a in read["Resource"]) == sorted(
         arns
     )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import yaml
 from conftest import ROOT
 
@@ -81,3 +85,49 @@ def test_the_policy_packs_virtualenv_is_prepared_before_the_cli_needs_it():
         assert f"-r {pack_dir}/requirements.txt" in runs[prepare]
         pulumi = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("pulumi/"))
         assert prepare < pulumi
+
+
+def test_pull_requests_get_an_offline_change_plan_without_credentials():
+    plan = JOBS["plan"]
+    assert plan["if"] == "github.event_name == 'pull_request'"
+    assert plan["permissions"] == {"contents": "read"}
+    assert "environment" not in plan and "needs" not in plan
+    checkout = _uses("plan", "actions/checkout")["with"]
+    assert checkout == {"persist-credentials": False, "fetch-depth": 0}
+    assert "secrets." not in yaml.safe_dump(plan)
+
+
+def test_the_change_plan_step_writes_the_plan_to_the_job_summary(tmp_path):
+    (step,) = [
+        s for s in JOBS["plan"]["steps"] if s.get("name") == "Change plan against the base branch"
+    ]
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    base = tmp_path / "base.json"
+    base.write_text(
+        subprocess.run(
+            [sys.executable, "-m", "tools.synth", "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    summary = tmp_path / "summary.md"
+    environment = {
+        **os.environ,
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "BASE_SHA": str(base),
+        "PULUMI_STACK": "production",
+    }
+    done = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", step["run"]],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = summary.read_text().splitlines()
+    assert lines[:2] == ["### Offline change plan (production)", "```text"]
+    assert lines[2].startswith(f"Change plan (production): {base} => this working tree")
+    assert "    0 changes. 42 unchanged" in lines and lines[-1] == "```"

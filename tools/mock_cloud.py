@@ -11,6 +11,7 @@ import asyncio
 import atexit
 import base64
 import hashlib
+import hmac
 import json
 import random
 import string
@@ -21,6 +22,8 @@ from typing import Any
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 from pulumi.runtime.mocks import MockMonitor
 from pulumi.runtime.sync_await import _ensure_event_loop
+
+from tools.pulumi_cli import urn
 
 MOCK_ACCOUNT = "123456789012"
 SECRET_SIGNATURE = {rpc._special_sig_key: rpc._special_secret_sig}
@@ -92,19 +95,21 @@ class MockCloud(Mocks):
         region = self.region if regional else ""
         return f"arn:aws:{service}:{region}:{self.account}:{resource}"
 
-    def _resource_state(self, typ: str, name: str, inputs: dict) -> tuple[str, dict]:
+    def _resource_state(self, typ: str, name: str, inputs: dict, identity: str) -> tuple[str, dict]:
+        """`identity` (the URN) seeds what AWS would assign: it stays the same across renders of
+        the same resource, whatever its inputs, and differs between stacks."""
         physical = inputs.get("name", name)
         if typ == "aws:secretsmanager/secret:Secret":
             arn = self._arn("secretsmanager", f"secret:{physical}-{_secret_suffix(physical)}")
             return arn, {"arn": arn}
         if typ == "aws:secretsmanager/secretVersion:SecretVersion":
-            version = str(_seed(name, inputs).getrandbits(128))
+            version = str(_seed(identity, inputs).getrandbits(128))
             return f"{inputs.get('secretId')}|{version}", {
                 "versionId": version,
                 "arn": inputs.get("secretId"),
             }
         if typ == "aws:kms/key:Key":
-            key_id = str(_uuid(name))
+            key_id = str(_uuid(identity))
             return key_id, {"keyId": key_id, "arn": self._arn("kms", f"key/{key_id}")}
         if typ == "aws:kms/alias:Alias":
             return physical, {
@@ -114,12 +119,12 @@ class MockCloud(Mocks):
         if typ == "aws:iam/role:Role":
             return physical, {
                 "arn": self._arn("iam", f"role/{physical}", regional=False),
-                "uniqueId": "AROA" + _secret_suffix(name).upper() * 2,
+                "uniqueId": "AROA" + _secret_suffix(identity).upper() * 2,
             }
         if typ == "aws:iam/rolePolicy:RolePolicy":
             return f"{inputs.get('role')}:{physical}", {}
         if typ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-            return f"{inputs.get('role')}-{_secret_suffix(name)}", {}
+            return f"{inputs.get('role')}-{_secret_suffix(identity)}", {}
         if typ == "aws:ecs/taskDefinition:TaskDefinition":
             family = inputs.get("family", name)
             arn = self._arn("ecs", f"task-definition/{family}:1")
@@ -134,11 +139,11 @@ class MockCloud(Mocks):
             return alarm, {"arn": self._arn("cloudwatch", f"alarm:{alarm}")}
         if typ == "random:index/randomPassword:RandomPassword":
             return "none", {
-                "result": mock_password(name, inputs),
+                "result": mock_password(identity, inputs),
                 "bcryptHash": "$2a$10$" + "x" * 53,
             }
         if typ == "random:index/randomBytes:RandomBytes":
-            data = _seed(name, inputs).randbytes(int(inputs["length"]))
+            data = _seed(identity, inputs).randbytes(int(inputs["length"]))
             return "none", {"base64": base64.b64encode(data).decode(), "hex": data.hex()}
         if typ == "pulumi:pulumi:StackReference":
             return physical, self._stack_reference(inputs["name"])
@@ -164,7 +169,8 @@ class MockCloud(Mocks):
                 "dashboardArn": f"arn:aws:cloudwatch::{self.account}:dashboard/{dashboard}"
             }
         if typ == "aws:sns/topicSubscription:TopicSubscription":
-            return f"{inputs['topic']}:{_uuid(name)}", {"arn": f"{inputs['topic']}:{_uuid(name)}"}
+            subscription = f"{inputs['topic']}:{_uuid(identity)}"
+            return subscription, {"arn": subscription}
         service = typ.split(":")[1].split("/")[0]
         return f"{physical}-id", {"arn": self._arn(service, physical)}
 
@@ -185,7 +191,8 @@ class MockCloud(Mocks):
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict]:
         inputs = _unwrap(args.inputs)
-        resource_id, computed = self._resource_state(args.typ, args.name, inputs)
+        identity = getattr(self.registering, "urn", None) or args.name
+        resource_id, computed = self._resource_state(args.typ, args.name, inputs, identity)
         state = {**args.inputs, "id": resource_id, **computed}
         for key in getattr(self.registering, "secret_outputs", ()):
             if key in state and not is_secret(state[key]):
@@ -244,9 +251,13 @@ class Registration:
     state: dict
     # Resource options as the engine receives them (dependsOn as URNs; named by the synth).
     options: dict = field(default_factory=dict)
+    # Which resources' outputs each input property was built from (URNs), as the engine records
+    # them in the state's propertyDependencies: in a preview those inputs are unknown whenever
+    # one of the resources is being created or replaced.
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _options(request) -> dict:
+def _options(request, engine_urn) -> dict:
     """The options of a RegisterResourceRequest that change what `pulumi up` does. The SDK sends
     explicit dependsOn and input dependencies together; the explicit ones are those no input
     carries."""
@@ -258,18 +269,53 @@ def _options(request) -> dict:
         "ignoreChanges": sorted(request.ignoreChanges),
         "replaceOnChanges": sorted(request.replaceOnChanges),
         "additionalSecretOutputs": sorted(request.additionalSecretOutputs),
-        "dependsOn": sorted(set(request.dependencies) - from_inputs),
+        "dependsOn": sorted(engine_urn(u) for u in set(request.dependencies) - from_inputs),
     }
 
 
-class RecordingMonitor(MockMonitor):
-    """Keeps what the engine would see of each registration, and applies additionalSecretOutputs
-    the way the engine does (plain mocks leave those outputs readable)."""
+def alias_urns(request, stack: str, project: str, parent_urn: str | None, engine_urn) -> list:
+    """The URNs a registration's aliases stand for. A spec leaves out what stays the same as the
+    resource's own: name, type, stack, project, parent (pulumi/pulumi proto/pulumi/alias.proto;
+    the engine resolves them in pkg/resource/deploy/source_eval.go, generateAliases)."""
+    urns = []
+    for alias in request.aliases:
+        if alias.WhichOneof("alias") == "urn":
+            urns.append(alias.urn)
+            continue
+        spec = alias.spec
+        parent = parent_urn
+        if spec.parentUrn:
+            parent = engine_urn(spec.parentUrn)
+        elif spec.noParent:
+            parent = None
+        urns.append(
+            urn.child(
+                spec.stack or stack,
+                spec.project or project,
+                parent,
+                spec.type or request.type,
+                spec.name or request.name,
+            )
+        )
+    return urns
 
-    def __init__(self, mocks: MockCloud):
+
+class RecordingMonitor(MockMonitor):
+    """Keeps what the engine would see of each registration, with the engine's URNs (the mock
+    monitor's own are not: tools/pulumi_cli/urn.py), and applies additionalSecretOutputs the way
+    the engine does (plain mocks leave those outputs readable)."""
+
+    def __init__(self, mocks: MockCloud, stack: str, project: str):
         super().__init__(mocks)
         self.cloud = mocks
+        self.stack = stack
+        self.project = project
         self.registrations: list[Registration] = []
+        # The mock monitor's URN of each registered resource -> the engine's.
+        self._engine_urns: dict[str, str] = {}
+
+    def engine_urn(self, mock_urn: str) -> str:
+        return self._engine_urns.get(mock_urn, mock_urn)
 
     def _note_thread_loop(self) -> None:
         if threading.current_thread() is not threading.main_thread():
@@ -282,36 +328,60 @@ class RecordingMonitor(MockMonitor):
             self._note_thread_loop()
 
     def RegisterResource(self, request):
+        parent = self.engine_urn(request.parent) if request.parent else None
+        engine = urn.child(self.stack, self.project, parent, request.type, request.name)
         self.cloud.registering.secret_outputs = list(request.additionalSecretOutputs)
+        self.cloud.registering.urn = engine
         try:
             response = super().RegisterResource(request)
         finally:
             self.cloud.registering.secret_outputs = ()
+            self.cloud.registering.urn = None
             self._note_thread_loop()
-        if request.type != "pulumi:pulumi:Stack":
+        self._engine_urns[response.urn] = engine
+        if request.type != urn.ROOT_STACK_TYPE:
             self.registrations.append(
                 Registration(
                     type=request.type,
                     name=request.name,
-                    urn=response.urn,
-                    parent_urn=request.parent or None,
+                    urn=engine,
+                    parent_urn=parent,
                     protect=bool(request.protect),
                     custom=bool(request.custom),
                     inputs=rpc.deserialize_properties(request.object),
                     state=rpc.deserialize_properties(response.object),
-                    options=_options(request),
+                    options={
+                        **_options(request, self.engine_urn),
+                        "aliases": alias_urns(
+                            request, self.stack, self.project, parent, self.engine_urn
+                        ),
+                    },
+                    property_dependencies={
+                        name: sorted(self.engine_urn(u) for u in deps.urns)
+                        for name, deps in request.propertyDependencies.items()
+                        if deps.urns
+                    },
                 )
             )
         return response
 
 
-def render(value: Any, show_secrets: bool) -> Any:
-    """Plain JSON of a deserialized property value, secrets as "[secret]" unless shown."""
+def render(value: Any, show_secrets: bool, digest_key: bytes | None = None) -> Any:
+    """Plain JSON of a deserialized property value, secrets as "[secret]" unless shown.
+
+    With a digest key, a secret becomes "[secret:<keyed digest>]": two renders made with the same
+    one-off key (tools/change_plan.py) can tell whether a secret changed, and nothing that
+    outlives the key can tell anything about the value."""
     if is_secret(value):
-        return render(value["value"], show_secrets) if show_secrets else "[secret]"
+        if show_secrets:
+            return render(value["value"], show_secrets)
+        if digest_key is None:
+            return "[secret]"
+        plain = json.dumps(render(value["value"], True), sort_keys=True).encode()
+        return f"[secret:{hmac.new(digest_key, plain, hashlib.sha256).hexdigest()[:32]}]"
     if isinstance(value, dict):
         # Protobuf maps arrive in no fixed order; sorted keys keep snapshots stable.
-        return {key: render(value[key], show_secrets) for key in sorted(value)}
+        return {key: render(value[key], show_secrets, digest_key) for key in sorted(value)}
     if isinstance(value, list):
-        return [render(item, show_secrets) for item in value]
+        return [render(item, show_secrets, digest_key) for item in value]
     return _whole(value)

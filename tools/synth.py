@@ -5,6 +5,7 @@ synth and the tests always see the same stack.
 
     python -m tools.synth [--stack NAME] [--json] [--show-secrets] [--program DIR]
                           [--config key=value ...] [--secret key=value ...]
+                          [--diff GIT_REF_OR_SAVED_JSON]
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from manage_secrets.arguments import without_arguments
+from tools import plan_base
 from tools.pulumi_cli.config_commands import parse_config_key
 from tools.pulumi_cli.config_values import ConfigPathError, Key, Value, from_raw, map_set, to_value
 from tools.pulumi_cli.stack_config import (
@@ -92,9 +94,32 @@ class SynthResult:
         return [resource for resource in self.resources if resource["type"] == type_token]
 
     def resource(self, type_token: str, name: str) -> dict:
-        matches = [r for r in self.resources_of(type_token) if r["name"] == name]
+        """The resource of this type with this logical name."""
+        return self._one(type_token, name, lambda r: r["name"] == name)
+
+    def named(self, type_token: str, physical_name: str) -> dict:
+        """The resource of this type with this name in AWS (its `name`, `family` or
+        `dashboardName` input): the name users and other stacks know it by."""
+
+        def physical(resource: dict) -> str | None:
+            inputs = resource["inputs"]
+            return inputs.get("name") or inputs.get("family") or inputs.get("dashboardName")
+
+        return self._one(type_token, physical_name, lambda r: physical(r) == physical_name)
+
+    def version_of(self, secret_name: str) -> dict:
+        """The SecretVersion holding the value of the secret named `secret_name` in AWS."""
+        secret = self.named("aws:secretsmanager/secret:Secret", secret_name)
+        return self._one(
+            "aws:secretsmanager/secretVersion:SecretVersion",
+            secret_name,
+            lambda r: r["parent"] == secret["parent"] and r["name"] == secret["name"],
+        )
+
+    def _one(self, type_token: str, label: str, matches_of: Any) -> dict:
+        matches = [r for r in self.resources_of(type_token) if matches_of(r)]
         if len(matches) != 1:
-            raise KeyError(f"{type_token} {name}: {len(matches)} matches")
+            raise KeyError(f"{type_token} {label}: {len(matches)} matches")
         return matches[0]
 
 
@@ -236,6 +261,7 @@ def synthesize(
     mocks: Any = None,
     stack_references: dict[str, SynthResult] | None = None,
     secret_overrides: dict[str, str] | None = None,
+    digest_key: bytes | None = None,
 ) -> SynthResult:
     """Runs `<program_dir>/__main__.py` under mocks; raises what the program raises
     (e.g. settings.ConfigError) after the runtime has shut down cleanly.
@@ -247,13 +273,13 @@ def synthesize(
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
-    from tools.mock_cloud import MockCloud, RecordingMonitor, render
+    from tools.mock_cloud import SECRET_SIGNATURE, MockCloud, RecordingMonitor, render
 
     config = load_stack_config(stack, overrides, program_dir, secret_overrides)
     cloud = mocks or MockCloud(region=config.region or "us-east-1")
     for name, referenced in (stack_references or {}).items():
         cloud.stack_references[name] = (referenced.outputs, referenced.secret_outputs)
-    monitor = RecordingMonitor(cloud)
+    monitor = RecordingMonitor(cloud, stack, config.project)
     logger = logging.getLogger(f"synth.{config.project}.{stack}")
     logger.propagate = False
     logger.handlers = [collector := _Collect()]
@@ -290,13 +316,15 @@ def synthesize(
         resolved = _sync_await(output.future())
         if _sync_await(output.is_secret()):
             secret_outputs.add(name)
-            outputs[name] = render(resolved, True) if show_secrets else "[secret]"
+            wrapped = {**SECRET_SIGNATURE, "value": resolved}
+            outputs[name] = render(wrapped, show_secrets, digest_key)
         else:
             outputs[name] = render(resolved, True)
 
     by_urn = {r.urn: r.name for r in monitor.registrations}
     resources = [
         {
+            "urn": r.urn,
             "type": r.type,
             "name": r.name,
             "parent": by_urn.get(r.parent_urn),
@@ -305,7 +333,8 @@ def synthesize(
                 **r.options,
                 "dependsOn": sorted(by_urn.get(urn, urn) for urn in r.options["dependsOn"]),
             },
-            "inputs": render(r.inputs, show_secrets),
+            "inputs": render(r.inputs, show_secrets, digest_key),
+            "dependencies": r.property_dependencies,
         }
         for r in monitor.registrations
     ]
@@ -386,6 +415,32 @@ def parse_overrides(pairs: Sequence[str], secret: bool = False) -> dict[str, str
     return overrides
 
 
+def _digest_key(diff: str | None) -> bytes | None:
+    if diff:
+        return os.urandom(32)
+    # Set by a change plan rendering its base in this process's harness (tools/plan_base.py).
+    given = os.environ.get(plan_base.SECRET_DIGEST_VARIABLE)
+    if not given:
+        return None
+    try:
+        return bytes.fromhex(given)
+    except ValueError:
+        raise SynthUsageError(f"{plan_base.SECRET_DIGEST_VARIABLE} must be hexadecimal") from None
+
+
+def _plan_text(base: plan_base.Base, result: SynthResult, as_json: bool) -> str:
+    from tools.change_plan import format_plan, plan, plan_document
+
+    changes = plan(base.document, result.document())
+    if as_json:
+        return json.dumps(plan_document(changes), indent=2)
+    text = format_plan(changes, base.label, "this working tree")
+    if not base.secrets_compared:
+        text += "\nnote: a saved render holds no secret digests: a secret counts as changed only "
+        text += "when a resource it is built from is created or replaced"
+    return text
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(prog="python -m tools.synth", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -402,8 +457,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         help="directory of the Pulumi program (default: this project)",
     )
+    parser.add_argument(
+        "--diff",
+        metavar="REF_OR_JSON",
+        help="print the change plan from a git ref (e.g. origin/main) or a saved --json render "
+        "to this render, as `pulumi preview --diff` would classify it",
+    )
     add_config_argument(parser)
     args = parser.parse_args(argv)
+    if args.diff and args.show_secrets:
+        parser.error("--diff never shows secrets; leave out --show-secrets")
 
     from settings import ConfigError
 
@@ -413,6 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     program_dir = args.program.resolve()
     try:
+        digest_key = _digest_key(args.diff)
         references = {}
         if program_dir != ROOT:
             # A consumer (examples/*) reads this stack through StackReference: answer it with
@@ -426,7 +490,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_secrets=args.show_secrets,
             secret_overrides=parse_overrides(args.secret, secret=True),
             stack_references=references,
+            digest_key=digest_key,
         )
+        base = (
+            plan_base.load(args.diff, ROOT, args.stack, program_dir, digest_key)
+            if args.diff
+            else None
+        )
+    except plan_base.PlanBaseError as error:
+        print(f"synth: {error}", file=sys.stderr)
+        return EXIT_USAGE if "--diff" in str(error) else EXIT_PROGRAM_FAILED
     except SynthUsageError as error:
         print(f"synth: {error}", file=sys.stderr)
         return error.exit_code
@@ -445,7 +518,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"synth: the program failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_PROGRAM_FAILED
     try:
-        print(json.dumps(result.document(), indent=2) if args.json else format_tree(result))
+        if base is not None:
+            print(_plan_text(base, result, args.json))
+        else:
+            print(json.dumps(result.document(), indent=2) if args.json else format_tree(result))
         sys.stdout.flush()
     except BrokenPipeError:
         return process_end.broken_pipe()

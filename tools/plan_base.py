@@ -1,0 +1,90 @@
+"""The render a change plan starts from: a saved `synth --json` document, or a git ref rendered
+by its own harness, so each side is rendered by the code of its own commit.
+
+A ref is exported with `git archive` into a temporary directory (the working tree is never
+touched) and rendered there by `python -m tools.synth --json`. Both sides share a one-off key
+for secret digests (SECRET_DIGEST_VARIABLE): the plan can tell a changed secret from an
+unchanged one, and the digests mean nothing once the process ends. A saved document has no
+digests; its secrets are compared through the resources they are built from only.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SECRET_DIGEST_VARIABLE = "SYNTH_SECRET_DIGEST_KEY"
+
+
+class PlanBaseError(Exception):
+    """The base render cannot be had; `str()` says why and what to do."""
+
+
+@dataclass
+class Base:
+    label: str
+    document: dict
+    secrets_compared: bool
+
+
+def load(reference: str, root: Path, stack: str, program: Path, digest_key: bytes) -> Base:
+    saved = Path(reference)
+    if saved.is_file():
+        return Base(str(saved), _saved_document(saved), secrets_compared=False)
+    commit = _commit(reference, root)
+    with tempfile.TemporaryDirectory(prefix="synth-plan-") as directory:
+        tree = Path(directory)
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", "--format=tar", commit],
+            capture_output=True,
+            check=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tree, filter="data")
+        command = [sys.executable, "-m", "tools.synth", "--json", "--stack", stack]
+        if program != root:
+            command += ["--program", str(tree / program.relative_to(root))]
+        done = subprocess.run(
+            command,
+            cwd=tree,
+            capture_output=True,
+            text=True,
+            env={**os.environ, SECRET_DIGEST_VARIABLE: digest_key.hex()},
+        )
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise PlanBaseError(f"rendering {reference} failed (exit {done.returncode}): {reason}")
+    return Base(f"{reference} ({commit[:12]})", json.loads(done.stdout), secrets_compared=True)
+
+
+def _commit(reference: str, root: Path) -> str:
+    found = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{reference}^{{commit}}"],
+        capture_output=True,
+        text=True,
+    )
+    if found.returncode != 0:
+        raise PlanBaseError(
+            f"--diff {reference}: neither a saved `synth --json` file nor a commit of this "
+            "repository (for a pull request's base, fetch it first: `git fetch origin main`)"
+        )
+    return found.stdout.strip()
+
+
+def _saved_document(path: Path) -> dict:
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise PlanBaseError(f"--diff {path}: not a readable JSON file ({error})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("resources"), list):
+        raise PlanBaseError(
+            f"--diff {path}: not a `python -m tools.synth --json` document (no resources list)"
+        )
+    return document
