@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import ROOT, run_synth, synth
 
-from tools.change_plan import UNKNOWN, leaf_changes, plan
+from tools.change_plan import UNKNOWN, format_plan, leaf_changes, plan
 from tools.force_new import FORCE_NEW
 
 KEY = os.urandom(32)
@@ -196,3 +196,11 @@ def test_a_saved_file_that_is_not_a_render_exits_64(tmp_path, content, message):
 def test_a_malformed_digest_key_in_the_environment_exits_64():
     done = run_synth("--json", env={"SYNTH_SECRET_DIGEST_KEY": "zz"})
     assert done.returncode == 64 and "must be hexadecimal" in done.stderr
+
+
+def test_the_plan_text_stays_within_120_columns(production_render):
+    text = format_plan(plan(production_render, _render(appName="musica-nova")), "a", "b")
+    for line in text.splitlines():
+        # Only a single unbreakable value (an ARN) may run past the edge, after a short lead-in.
+        longest = max(line.split(), key=len, default="")
+        assert len(line) <= 120 or len(line) - len(longest) <= 12, line

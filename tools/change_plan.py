@@ -25,6 +25,7 @@ from typing import Any
 from tools.force_new import FORCE_NEW
 
 SECRET = "[secret]"
+WIDTH = 120  # as tools/preview.py
 # pkg/resource/deploy/step.go, RawPrefix.
 MARKERS = {"same": "  ", "create": "+ ", "update": "~ ", "replace": "+-", "delete": "- "}
 
@@ -220,12 +221,24 @@ def shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _change_line(change: Change) -> str:
+def _change_lines(change: Change, pad: str) -> list[str]:
     if change.old is None:
-        return f"+ {change.path}: {shown(change.new)}"
+        return [f"{pad}+ {change.path}: {shown(change.new)}"]
     if change.new is None:
-        return f"- {change.path}: {shown(change.old)}"
-    return f"~ {change.path}: {shown(change.old)} => {shown(change.new)}"
+        return [f"{pad}- {change.path}: {shown(change.old)}"]
+    old = shown(change.old)
+    if change.new is UNKNOWN and len(old) > WIDTH // 2:
+        # The old value says nothing about the unknown new one; its size is enough.
+        old = f"({len(old)} characters)"
+    line = f"{pad}~ {change.path}: {old} => {shown(change.new)}"
+    if len(line) <= WIDTH:
+        return [line]
+    # Two long values (ARNs, say) read better one above the other.
+    return [
+        f"{pad}~ {change.path}:",
+        f"{pad}      {old}",
+        f"{pad}   => {shown(change.new)}",
+    ]
 
 
 def format_plan(result: Plan, old_label: str, new_label: str) -> str:
@@ -249,10 +262,12 @@ def format_plan(result: Plan, old_label: str, new_label: str) -> str:
             lines.append(f"        replaced because {', '.join(step.replaced_by)} changed")
         for note in step.notes:
             lines.append(f"        note: {note}")
-        lines += [f"      {_change_line(change)}" for change in step.changes]
+        for change in step.changes:
+            lines += _change_lines(change, "      ")
     if result.outputs:
         lines += ["", "Outputs:"]
-        lines += [f"  {_change_line(change)}" for change in result.outputs]
+        for change in result.outputs:
+            lines += _change_lines(change, "  ")
     counts = result.counts()
     lines += ["", "Resources:"]
     for op, label in (

@@ -436,8 +436,8 @@ def _plan_text(base: plan_base.Base, result: SynthResult, as_json: bool) -> str:
         return json.dumps(plan_document(changes), indent=2)
     text = format_plan(changes, base.label, "this working tree")
     if not base.secrets_compared:
-        text += "\nnote: a saved render holds no secret digests: a secret counts as changed only "
-        text += "when a resource it is built from is created or replaced"
+        text += "\nnote: a saved render holds no secret digests: a secret counts as changed only"
+        text += "\n      when a resource it is built from is created or replaced"
     return text
 
 
