@@ -61,14 +61,19 @@ def whole_process() -> dict:
 PROGRAM = textwrap.dedent(
     """
     from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
+    from settings.model import DatabaseSettings
+    from stack_model.naming import StackNames
     import pulumi
     copies = int(pulumi.Config().require("copies"))
+    database = DatabaseSettings(host="db.example.com", port=5432, name="bench", username="bench",
+                                engine="postgres", password_length=20)
     for index in range(copies):
+        # Logical names come from the component's name; physical ones (unique in AWS) from
+        # the names object.
         ApplicationSecrets(f"secrets-{index}", ApplicationSecretsArgs(
-            name_prefix=f"bench-{index}", database_host="db.example.com", database_port=5432,
-            database_name="bench", database_username="bench", database_engine="postgres",
-            password_length=20, jwt_bytes=32, rotation_jwt="initial", rotation_database="initial",
-            customer_managed_key=True, recovery_window_in_days=30, protect=True))
+            names=StackNames(f"bench{index}", "bench"), database=database, jwt_bytes=32,
+            rotation_jwt="initial", rotation_database="initial", customer_managed_key=True,
+            recovery_window_in_days=30, protect=True))
     """
 )
 

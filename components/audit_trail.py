@@ -14,15 +14,24 @@ import pulumi
 import pulumi_aws as aws
 
 from components.children import Children
-from components.naming import trail_bucket_name
-from components.policy_documents import assumable_by, policy_document, statement
+from settings.model import Settings
+from stack_model.naming import StackNames
+from stack_model.policy_documents import assumable_by, policy_document, statement
 
 
 @dataclass(frozen=True, kw_only=True)
 class AuditTrailArgs:
-    name_prefix: str
+    names: StackNames
     log_retention_in_days: int
     tags: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AuditTrailArgs:
+        return cls(
+            names=settings.names,
+            log_retention_in_days=settings.container.log_retention_in_days,
+            tags=settings.tags,
+        )
 
 
 def _bucket_policy(bucket: str, account: str, trail_arn: str) -> str:
@@ -77,13 +86,13 @@ class AuditTrail(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("programador-musical:monitoring:AuditTrail", name, None, opts)
-        children = Children(self, name, args.name_prefix)
+        names = args.names
+        children = Children(self, name, names.prefix)
         invoke = pulumi.InvokeOutputOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id
         region = aws.get_region_output(opts=invoke).region
-        prefix = args.name_prefix
         tags = dict(args.tags)
-        trail_name = f"{prefix}-secrets-trail"
+        trail_name = names.trail
         trail_arn = pulumi.Output.concat(
             "arn:aws:cloudtrail:", region, ":", account, ":trail/", trail_name
         )
@@ -91,7 +100,7 @@ class AuditTrail(pulumi.ComponentResource):
         bucket = aws.s3.Bucket(
             children.name("bucket"),
             bucket=pulumi.Output.from_input(account).apply(
-                lambda account_id: trail_bucket_name(prefix, account_id)
+                lambda account_id: names.trail_bucket(account_id)
             ),
             tags=tags,
             opts=children.options("trail"),
@@ -127,21 +136,21 @@ class AuditTrail(pulumi.ComponentResource):
         )
         self.log_group = aws.cloudwatch.LogGroup(
             children.name("log-group"),
-            name=f"/aws/cloudtrail/{prefix}-secrets",
+            name=names.trail_log_group,
             retention_in_days=args.log_retention_in_days,
             tags=tags,
             opts=children.options("trail"),
         )
         delivery_role = aws.iam.Role(
             children.name("delivery-role"),
-            name=f"{prefix}-cloudtrail-logs",
+            name=names.trail_delivery_role,
             assume_role_policy=account.apply(_delivery_trust),
             tags=tags,
             opts=children.options("cloudtrail-logs"),
         )
         delivery_policy = aws.iam.RolePolicy(
             children.name("delivery-policy"),
-            name=f"{prefix}-cloudtrail-logs",
+            name=names.trail_delivery_role,
             role=delivery_role.name,
             policy=self.log_group.arn.apply(_delivery_policy),
             opts=children.options("cloudtrail-logs"),

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 from components.signals import METRIC_NAMESPACE, PERIOD_SECONDS, RETRIEVAL_DIMENSIONS
+from stack_model.naming import StackNames
 
 
-def secrets_dashboard(prefix: str, region: str, alarm_arns: list[str], with_trail: bool) -> str:
+def secrets_dashboard(
+    names: StackNames, region: str, alarm_arns: list[str], with_trail: bool
+) -> str:
     def metric_widget(title: str, metrics: list, y: int) -> dict:
         return {
             "type": "metric",
@@ -32,7 +35,7 @@ def secrets_dashboard(prefix: str, region: str, alarm_arns: list[str], with_trai
             "y": 0,
             "width": 24,
             "height": 3,
-            "properties": {"title": f"{prefix} secrets alarms", "alarms": alarm_arns},
+            "properties": {"title": f"{names.prefix} secrets alarms", "alarms": alarm_arns},
         },
         metric_widget(
             "GetSecretValue calls (account, region)",
@@ -45,8 +48,8 @@ def secrets_dashboard(prefix: str, region: str, alarm_arns: list[str], with_trai
             metric_widget(
                 "Access problems (this stack's secrets)",
                 [
-                    [METRIC_NAMESPACE, f"{prefix}/UnauthorizedAccess"],
-                    [METRIC_NAMESPACE, f"{prefix}/FailedRetrievals"],
+                    [METRIC_NAMESPACE, names.metric("UnauthorizedAccess")],
+                    [METRIC_NAMESPACE, names.metric("FailedRetrievals")],
                 ],
                 9,
             )
@@ -55,8 +58,8 @@ def secrets_dashboard(prefix: str, region: str, alarm_arns: list[str], with_trai
             metric_widget(
                 "Rotations",
                 [
-                    [METRIC_NAMESPACE, f"{prefix}/RotationSucceeded"],
-                    [METRIC_NAMESPACE, f"{prefix}/RotationFailed"],
+                    [METRIC_NAMESPACE, names.metric("RotationSucceeded")],
+                    [METRIC_NAMESPACE, names.metric("RotationFailed")],
                 ],
                 15,
             )

@@ -10,27 +10,16 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.children import Children
-from components.credentials import (
+from components.secret_access import ContainerSecret, read_policy_json
+from settings.model import DatabaseSettings, Settings
+from stack_model.naming import StackNames
+from stack_model.secret_shapes import (
     APP_SECRET_KEYS,
     DB_CREDENTIAL_KEYS,
     PASSWORD_SPECIAL_CHARACTERS,
     SECRET_KEYS,
     database_url,
 )
-from components.policy_documents import policy_document, statement
-
-READ_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
-
-
-@dataclass(frozen=True)
-class ContainerSecret:
-    """One entry of an ECS container's `secrets`: an env var fed from one JSON key of a secret."""
-
-    name: str
-    value_from: pulumi.Output[str]
-
-    def definition(self) -> dict:
-        return {"name": self.name, "valueFrom": self.value_from}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,13 +27,8 @@ class ApplicationSecretsArgs:
     """Every value that has a config key is required here: its default lives in the declaration
     (settings/declarations.py), never in a second place that could drift."""
 
-    name_prefix: str
-    database_host: str
-    database_port: int
-    database_name: str
-    database_username: str
-    database_engine: str
-    password_length: int
+    names: StackNames
+    database: DatabaseSettings
     jwt_bytes: int
     rotation_jwt: str
     rotation_database: str
@@ -54,6 +38,21 @@ class ApplicationSecretsArgs:
     # An existing key (secret Output) to keep instead of generating one.
     jwt_imported_key: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ApplicationSecretsArgs:
+        return cls(
+            names=settings.names,
+            database=settings.database,
+            jwt_bytes=settings.jwt_bytes,
+            rotation_jwt=settings.rotation_jwt,
+            rotation_database=settings.rotation_database,
+            customer_managed_key=settings.customer_managed_key,
+            recovery_window_in_days=settings.recovery_window_in_days,
+            protect=settings.protect,
+            jwt_imported_key=settings.jwt_imported_key,
+            tags=settings.tags,
+        )
 
 
 class ApplicationSecrets(pulumi.ComponentResource):
@@ -75,23 +74,21 @@ class ApplicationSecrets(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ):
         super().__init__("programador-musical:secrets:ApplicationSecrets", name, None, opts)
-        prefix = args.name_prefix
-        children = Children(self, name, prefix)
-        tags = dict(args.tags)
-
+        names, database = args.names, args.database
+        children = Children(self, name, names.prefix)
         self.kms_key = None
         if args.customer_managed_key:
             self.kms_key = aws.kms.Key(
                 children.name("kms-key"),
-                description=f"Encrypts the {prefix} application secrets",
+                description=f"Encrypts the {names.prefix} application secrets",
                 enable_key_rotation=True,
                 deletion_window_in_days=30,
-                tags=tags,
+                tags=dict(args.tags),
                 opts=children.options("secrets", protect=args.protect),
             )
             aws.kms.Alias(
                 children.name("kms-alias"),
-                name=f"alias/{prefix}-secrets",
+                name=names.secrets_key_alias,
                 target_key_id=self.kms_key.key_id,
                 opts=children.options("secrets"),
             )
@@ -105,10 +102,9 @@ class ApplicationSecrets(pulumi.ComponentResource):
                 keepers={"rotation": args.rotation_jwt},
                 opts=children.options("jwt-secret-key"),
             ).base64
-
         password = random.RandomPassword(
             children.name("database-password"),
-            length=args.password_length,
+            length=database.password_length,
             special=True,
             override_special=PASSWORD_SPECIAL_CHARACTERS,
             min_lower=1,
@@ -119,61 +115,43 @@ class ApplicationSecrets(pulumi.ComponentResource):
             opts=children.options("database-password"),
         )
         self.database_password = pulumi.Output.secret(password.result)
-
         url = self.database_password.apply(
             lambda secret: database_url(
-                args.database_username,
-                secret,
-                args.database_host,
-                args.database_port,
-                args.database_name,
+                database.username, secret, database.host, database.port, database.name
             )
         )
-        app_values = dict(
-            zip(
-                APP_SECRET_KEYS,
-                (
-                    jwt_secret_key,
-                    url,
-                    args.database_host,
-                    args.database_name,
-                    args.database_username,
-                    self.database_password,
-                ),
-                strict=True,
-            )
+        app_values = (
+            jwt_secret_key,
+            url,
+            database.host,
+            database.name,
+            database.username,
+            self.database_password,
         )
-        db_values = dict(
-            zip(
-                DB_CREDENTIAL_KEYS,
-                (
-                    args.database_username,
-                    self.database_password,
-                    args.database_engine,
-                    args.database_host,
-                    args.database_port,
-                    args.database_name,
-                ),
-                strict=True,
-            )
+        db_values = (
+            database.username,
+            self.database_password,
+            database.engine,
+            database.host,
+            database.port,
+            database.name,
         )
         self.app_secrets = self._secret(
             children,
             "app-secrets",
-            f"{prefix}-app-secrets",
+            names.app_secrets,
             "JWT signing key and database connection settings of the application",
-            app_values,
+            dict(zip(APP_SECRET_KEYS, app_values, strict=True)),
             args,
         )
         self.db_credentials = self._secret(
             children,
             "db-credentials",
-            f"{prefix}-db-credentials",
+            names.db_credentials,
             "Database credentials in the shape AWS's RDS rotation functions expect",
-            db_values,
+            dict(zip(DB_CREDENTIAL_KEYS, db_values, strict=True)),
             args,
         )
-
         self.register_outputs(
             {
                 "appSecretsArn": self.app_secrets.arn,
@@ -182,27 +160,24 @@ class ApplicationSecrets(pulumi.ComponentResource):
             }
         )
 
-    def _by_alias(self, secret: str) -> aws.secretsmanager.Secret:
-        return {"app": self.app_secrets, "db": self.db_credentials}[secret]
-
     def container_secret(self, env_name: str, secret: str, key: str) -> ContainerSecret:
-        """`valueFrom` = `<full secret ARN>:<json key>::` (the current version), as ECS expects."""
+        """`valueFrom` = `<full secret ARN>:<json key>::` (the current version), as ECS expects.
+        The entry carries this component: wiring it into a task grants the read."""
         if key not in SECRET_KEYS.get(secret, ()):
             raise ValueError(
                 f"{env_name}: secret {secret!r} has no JSON key {key!r}; "
                 f"it holds {', '.join(SECRET_KEYS.get(secret, ()))}"
             )
-        arn = self._by_alias(secret).arn
-        return ContainerSecret(env_name, pulumi.Output.concat(arn, ":", key, "::"))
+        arn = {"app": self.app_secrets, "db": self.db_credentials}[secret].arn
+        return ContainerSecret(env_name, pulumi.Output.concat(arn, ":", key, "::"), self)
 
     def read_policy(self) -> pulumi.Output[str]:
-        """IAM policy JSON that reads exactly these two secrets (full ARNs, no wildcard) and,
-        with the customer-managed key, decrypts through Secrets Manager only."""
+        """IAM policy JSON that reads exactly these two secrets (components/secret_access.py)."""
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         key_arn = self.kms_key.arn if self.kms_key else None
         return pulumi.Output.all(
             self.app_secrets.arn, self.db_credentials.arn, key_arn, region
-        ).apply(lambda values: _read_policy_json(*values))
+        ).apply(lambda values: read_policy_json(*values))
 
     def grant_read(
         self,
@@ -231,7 +206,7 @@ class ApplicationSecrets(pulumi.ComponentResource):
         args: ApplicationSecretsArgs,
     ) -> aws.secretsmanager.Secret:
         # The previous logical name was the physical one, for the secret and its version alike.
-        previous_role = name.removeprefix(f"{args.name_prefix}-")
+        previous_role = name.removeprefix(f"{args.names.prefix}-")
         secret = aws.secretsmanager.Secret(
             children.name(role),
             name=name,
@@ -248,19 +223,3 @@ class ApplicationSecrets(pulumi.ComponentResource):
             opts=children.options(previous_role),
         )
         return secret
-
-
-def _read_policy_json(app_arn: str, db_arn: str, key_arn: str | None, region: str) -> str:
-    statements = [statement(list(READ_ACTIONS), [app_arn, db_arn], sid="ReadApplicationSecrets")]
-    if key_arn:
-        statements.append(
-            statement(
-                "kms:Decrypt",
-                key_arn,
-                sid="DecryptThroughSecretsManager",
-                condition={
-                    "StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}
-                },
-            )
-        )
-    return policy_document(*statements)

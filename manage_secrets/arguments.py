@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from components.aws_limits import region_shaped
+from stack_model.aws_limits import region_shaped
 
 # pulumi/pulumi sdk/go/common/tokens/stack_name.go, ParseStackName.
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]*")

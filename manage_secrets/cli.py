@@ -19,7 +19,8 @@ from manage_secrets.errors import (
     EXIT_USAGE,
     CliError,
 )
-from manage_secrets.stack import CONFIG_FOR_KEY, DEFAULT_APP, NOT_SETTABLE, StackNames
+from manage_secrets.stack import CONFIG_FOR_KEY, DEFAULT_APP, NOT_SETTABLE
+from stack_model.naming import StackNames
 
 EXIT_INTERNAL = 70
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from manage_secrets.aws import Aws
 from manage_secrets.errors import CliError
-from manage_secrets.stack import StackNames
+from stack_model.naming import StackNames
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class Doctor:
         return documents
 
     def _role(self) -> None:
-        from tools.iam_policy import evaluate
+        from stack_model.iam_policy import evaluate
 
         role = self.names.execution_role
         iam = self.aws.client("iam")
@@ -142,7 +142,7 @@ class Doctor:
                 decision.allowed,
                 decision.value,
                 "run `pulumi up`: the stack writes the grant "
-                f"({self.names.prefix}-ecs-execution-secrets)",
+                f"({self.names.execution_secrets_policy})",
             )
             key = described.get("KmsKeyId")
             if key and not key.startswith("alias/aws/"):

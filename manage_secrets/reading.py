@@ -7,7 +7,7 @@ import json
 from manage_secrets.aws import Aws
 from manage_secrets.errors import EXIT_NO_SUCH_KEY, CliError
 from manage_secrets.output import table, when
-from manage_secrets.stack import StackNames
+from stack_model.naming import StackNames
 
 
 def list_secrets(aws: Aws, app: str, stack: str | None, as_json: bool) -> str:

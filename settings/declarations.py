@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.aws_limits import TAG_LIMIT
+from stack_model.aws_limits import TAG_LIMIT
 
 # AWS and the app limit what these accept; the values live here so that the declaration, the
 # validation and the generated docs agree.

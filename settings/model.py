@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from stack_model.naming import StackNames
+
 
 @dataclass(frozen=True)
 class DatabaseSettings:
@@ -63,7 +65,11 @@ class Settings:
 
     @property
     def name_prefix(self) -> str:
-        return f"{self.app_name}-{self.stack}"
+        return self.names.prefix
+
+    @property
+    def names(self) -> StackNames:
+        return StackNames(self.app_name, self.stack)
 
     @property
     def tags(self) -> dict[str, str]:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-from components.aws_limits import (
+from settings.declarations import (
+    FARGATE_CPU_UNITS,
+    LOG_RETENTION_DAYS,
+    POSTGRES_ENGINES,
+    RDS_RESERVED_USERNAMES,
+    RESERVED_TAG_KEYS,
+)
+from settings.model import ContainerSettings, DatabaseSettings, MonitoringSettings, SecretMapping
+from settings.schema import Reader
+from stack_model.aws_limits import (
     POSTGRES_RESERVED_WORDS,
     RESERVED_TAG_PREFIX,
     TAG_KEY_LENGTH,
@@ -15,17 +24,8 @@ from components.aws_limits import (
     region_problem,
     tag_text_ok,
 )
-from components.credentials import SECRET_KEYS
-from components.naming import trail_bucket_name
-from settings.declarations import (
-    FARGATE_CPU_UNITS,
-    LOG_RETENTION_DAYS,
-    POSTGRES_ENGINES,
-    RDS_RESERVED_USERNAMES,
-    RESERVED_TAG_KEYS,
-)
-from settings.model import ContainerSettings, DatabaseSettings, MonitoringSettings, SecretMapping
-from settings.schema import Reader
+from stack_model.naming import StackNames
+from stack_model.secret_shapes import SECRET_KEYS
 
 # Every pattern here is used with fullmatch: `$` would let a trailing newline through.
 # Lowercase so every derived name also fits S3 and KMS alias rules; 40 leaves room for the
@@ -70,7 +70,7 @@ def name_prefix(reader: Reader, stack: str) -> str | None:
         reader.problem("appName", app_name, accepted)
         return app_name
     # The longest derived name with the strictest rules: the trail's S3 bucket.
-    broken = bucket_name_problem(trail_bucket_name(prefix, "123456789012"))
+    broken = bucket_name_problem(StackNames(app_name, stack).trail_bucket("123456789012"))
     if broken:
         reader.problem("appName", app_name, f"{accepted}; its S3 bucket name must be {broken}")
     return app_name

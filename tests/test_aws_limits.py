@@ -9,7 +9,7 @@ import pglast.keywords
 import pytest
 import regex
 
-from components import aws_limits
+from stack_model import aws_limits
 
 SESSION = botocore.session.get_session()
 # Every service whose resources this stack tags: (key shape, value shape, list shape or None).

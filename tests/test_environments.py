@@ -9,7 +9,7 @@ import re
 import pytest
 from conftest import synth
 
-from tools.iam_policy import evaluate
+from stack_model.iam_policy import evaluate
 
 READS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 # Account-level ARNs are shared by design: AWS-owned managed policies, the account root in key

@@ -8,7 +8,7 @@ import pytest
 from conftest import synth
 from moto.iam.policy_validation import IAMPolicyDocumentValidator, IAMTrustPolicyDocumentValidator
 
-from tools.iam_policy import Decision, evaluate
+from stack_model.iam_policy import Decision, evaluate
 
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/rolePolicy:RolePolicy"

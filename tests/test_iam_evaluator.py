@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tools.iam_policy import Decision, evaluate, wildcard_match
+from stack_model.iam_policy import Decision, evaluate, wildcard_match
 
 ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbC123"
 

@@ -144,7 +144,9 @@ def test_every_alarm_sends_alarm_and_ok_to_the_topic_with_a_runbook(production):
         assert alarm["alarmActions"] == [TOPIC_ARN], name
         assert alarm["okActions"] == [TOPIC_ARN], name
         assert (
-            "Check first" in alarm["alarmDescription"] and "README.md" in alarm["alarmDescription"]
+            "Check first" in alarm["alarmDescription"]
+            and f"Runbook: docs/monitoring.md#{name.removeprefix(PREFIX + '-secrets-')}"
+            in alarm["alarmDescription"]
         )
         assert (
             len(alarm["alarmDescription"])

@@ -16,7 +16,7 @@ from tools.synth import format_tree
 def test_components_come_in_the_order_main_declares_them(production):
     top = [r["name"] for r in production.resources if r["parent"] is None]
     main = (ROOT / "__main__.py").read_text()
-    declared = re.findall(r'^ *\w+ = \w+\(\n +"([a-z-]+)"', main, re.M)
+    declared = re.findall(r'\b[A-Z]\w+\(\s*"([a-z-]+)"', main)
     assert (
         top
         == declared

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.credentials import (
+from stack_model.secret_shapes import (
     PASSWORD_SPECIAL_CHARACTERS,
     RDS_FORBIDDEN_PASSWORD_CHARACTERS,
     database_url,

@@ -9,13 +9,13 @@ from urllib.parse import unquote, urlsplit
 
 from conftest import secret_json, synth
 
-from components.credentials import (
+from settings.declarations import declared
+from stack_model.secret_shapes import (
     APP_SECRET_KEYS,
     DB_CREDENTIAL_KEYS,
     PASSWORD_SPECIAL_CHARACTERS,
     RDS_FORBIDDEN_PASSWORD_CHARACTERS,
 )
-from settings.declarations import declared
 
 SECRET = "aws:secretsmanager/secret:Secret"
 APP = "programador-musical-production-app-secrets"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT, secret_json, synth
+from conftest import secret_json, synth
 
 from settings import ConfigError
 from tools.synth import synthesize
@@ -150,10 +150,13 @@ def test_rotation_leaves_role_policy_and_task_definition_unchanged():
 GRANT_PROGRAM = """
 import pulumi, pulumi_aws as aws
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
+from settings.model import DatabaseSettings
+from stack_model.naming import StackNames
 secrets = ApplicationSecrets("s", ApplicationSecretsArgs(
-    name_prefix="demo-production", database_host="db.example.com", database_port=5432,
-    database_name="demo", database_username="demo", database_engine="postgres",
-    password_length=20, jwt_bytes=32, rotation_jwt="initial", rotation_database="initial",
+    names=StackNames("demo", "production"),
+    database=DatabaseSettings(host="db.example.com", port=5432, name="demo", username="demo",
+                              engine="postgres", password_length=20),
+    jwt_bytes=32, rotation_jwt="initial", rotation_database="initial",
     customer_managed_key=True, recovery_window_in_days=30, protect=True))
 worker = aws.iam.Role("worker", name="demo-worker", assume_role_policy="{}")
 secrets.grant_read(worker, "demo-worker-secrets")
@@ -183,11 +186,9 @@ def test_container_secret_refuses_keys_the_secret_does_not_write():
 
 
 def _run_program(source: str):
-    import sys
     import tempfile
     from pathlib import Path
 
-    sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         (directory / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
