@@ -1,5 +1,6 @@
 # Fresh machine with Python 3.11: `make synth` renders the production stack offline,
-# `make test` runs every check. Both install what they need into .venv first.
+# `make test` runs every check. Both install what they need into .venv first. `make` alone lists
+# the targets.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,9 +8,15 @@ STACK ?= production
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: synth plan install test lint unit policy workflows snapshot bench clean
+.PHONY: help synth plan install test lint unit policy workflows snapshot bench clean
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@echo "make TARGET, where TARGET is one of:"
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  \1\t\2/' | expand -t 12
 
 $(PY):
+	@echo "== creating the virtualenv $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
 
 # The first install takes a minute or two; pip's own lines show its progress.
@@ -18,47 +25,47 @@ $(RUNTIME_STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt
 	touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt $(RUNTIME_STAMP)
-	@echo "== installing the test tools into $(VENV) (first run: about a minute)"
-	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt
+$(DEV_STAMP): requirements.txt requirements-cli.txt requirements-dev.txt $(RUNTIME_STAMP)
+	@echo "== installing the operations CLI's and the test tools' packages into $(VENV) (first run: about a minute)"
+	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-cli.txt -r requirements-dev.txt
 	touch $@
 
-synth: $(RUNTIME_STAMP)
+synth: $(RUNTIME_STAMP) ## render the production stack offline (STACK=staging for another)
 	$(PY) -m tools.synth --stack $(STACK)
 
-install: $(RUNTIME_STAMP)
+install: $(RUNTIME_STAMP) ## install the program's runtime into .venv
 
 # What a pull request changes in AWS, offline: `make plan BASE=origin/main` (a git ref or a saved
 # `synth --json` file).
 BASE ?= origin/main
-plan: $(RUNTIME_STAMP)
+plan: $(RUNTIME_STAMP) ## the change plan from BASE (a git ref or saved --json) to this tree
 	@$(PY) -m tools.synth --stack $(STACK) --diff $(BASE)
 
-lint: $(DEV_STAMP)
+lint: $(DEV_STAMP) ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
 # One worker per core: each has its own AWS emulator and caches.
-unit: $(DEV_STAMP)
+unit: $(DEV_STAMP) ## pytest, one worker per core
 	$(PY) -m pytest -n auto
 
 # The CrossGuard rules, run offline against the synthesized stacks.
-policy: $(DEV_STAMP)
+policy: $(DEV_STAMP) ## the CrossGuard policy pack, offline, on both stacks
 	$(PY) -m tools.policy_check --stack production --stack staging
 
-workflows: $(DEV_STAMP)
+workflows: $(DEV_STAMP) ## check-jsonschema and zizmor on the GitHub workflow
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(VENV)/bin/zizmor --offline --config .github/zizmor.yml --min-severity medium .github/workflows/
 
-test: lint unit policy workflows
+test: lint unit policy workflows ## everything CI runs
 
-snapshot: $(RUNTIME_STAMP)
+snapshot: $(RUNTIME_STAMP) ## refresh tests/snapshots after an intended change
 	$(PY) -m tools.synth --stack production --json > tests/snapshots/production.json
 	$(PY) -m tools.synth --stack production > tests/snapshots/production.txt
 
-bench: $(DEV_STAMP)
-	$(PY) bench/synth.py
-	$(PY) bench/manage_secrets.py
+bench: $(DEV_STAMP) ## synth and CLI benchmarks, as ratios measured side by side
+	$(PY) -m bench.synth
+	$(PY) -m bench.manage_secrets
 
-clean:
+clean: ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

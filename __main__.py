@@ -6,7 +6,7 @@ from components.monitoring import SecretsMonitoring, SecretsMonitoringArgs
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
 from outputs_contract import export_outputs
-from settings import settings_from_pulumi
+from settings.program import settings_from_pulumi
 
 settings = settings_from_pulumi()
 

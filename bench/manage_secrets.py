@@ -19,10 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+from tools.aws_emulator import MotoServer
 
-from aws_emulator import MotoServer  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 RUNS = 5
 UNRELATED = 2000

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 RUNS = 7
 BARE = [sys.executable, "-c", "import pulumi, pulumi_aws, pulumi_random"]
 SYNTH = [sys.executable, "-m", "tools.synth", "--stack", "production"]

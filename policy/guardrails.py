@@ -251,9 +251,21 @@ def _log_retention(args: ResourceValidationArgs, report: ReportViolation) -> Non
 
 
 # 10 --------------------------------------------------------------------------------------------
+def _watches_secret_retrievals(alarm) -> bool:
+    """An alarm on AWS/Usage CallCount of Secrets Manager's GetSecretValue: recognised by what it
+    watches, not by its name, so the pack needs no copy of the stack's naming rule."""
+    dimensions = alarm.props.get("dimensions") or {}
+    return (
+        alarm.props.get("namespace") == "AWS/Usage"
+        and alarm.props.get("metricName") == "CallCount"
+        and dimensions.get("Service") == "Secrets Manager"
+        and dimensions.get("Resource") == "GetSecretValue"
+    )
+
+
 def _alarms_present(args: StackValidationArgs, report: ReportViolation) -> None:
     alarms = [r for r in args.resources if r.resource_type == METRIC_ALARM]
-    if not any(str(r.props.get("name", "")).endswith("-secrets-retrieval-volume") for r in alarms):
+    if not any(_watches_secret_retrievals(alarm) for alarm in alarms):
         report("the secrets monitoring alarms are missing: compose SecretsMonitoring in the stack")
     for alarm in alarms:
         if not _as_list(alarm.props.get("alarmActions")):

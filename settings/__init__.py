@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import pulumi
-
 from settings import rules
 from settings.declarations import CONFIG_KEYS, MIN_IMPORTED_KEY_LENGTH, ConfigKey
 from settings.model import (
@@ -42,7 +40,6 @@ __all__ = [
     "Settings",
     "load_settings",
     "problems_with",
-    "settings_from_pulumi",
 ]
 
 
@@ -104,30 +101,6 @@ def load_settings(
     if reader.problems:
         raise ConfigError(project, reader.problems)
     return settings
-
-
-def settings_from_pulumi() -> Settings:
-    """Reads the running program's configuration (CLI or synth harness alike)."""
-    config = pulumi.Config()
-    project = pulumi.get_project()
-    # The Python language host hands the program the whole config map in PULUMI_CONFIG
-    # (pulumi/pulumi sdk/python/cmd/pulumi-language-python/main.go, Run); it is the only public
-    # way to see which keys a stack sets.
-    namespace = f"{project}:"
-    present = [
-        key[len(namespace) :]
-        for key in pulumi.runtime.get_config_env()
-        if key.startswith(namespace)
-    ]
-    return load_settings(
-        project=project,
-        stack=pulumi.get_stack(),
-        raw=config.get,
-        is_secret=lambda key: pulumi.runtime.is_config_secret(f"{project}:{key}"),
-        region=pulumi.Config("aws").get("region"),
-        as_secret=pulumi.Output.secret,
-        present=present,
-    )
 
 
 # Stand-ins for the required keys when one other key is checked on its own.

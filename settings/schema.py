@@ -9,8 +9,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import pulumi
-
 from settings.declarations import BY_NAME, LEGACY_NAMES
 
 # What the Pulumi CLI accepts for `type: integer` (Go's strconv.Atoi, pulumi/pulumi
@@ -28,10 +26,9 @@ class ConfigProblem:
         return f"{self.key} = {self.shown_value}: expected {self.accepted}"
 
 
-class ConfigError(pulumi.RunError):
-    """All configuration problems of one run; never carries a secret value.
-
-    A RunError, so `pulumi preview` prints the message without a traceback."""
+class ConfigError(Exception):
+    """All configuration problems of one run; never carries a secret value. Inside a Pulumi
+    program it is raised as settings.program.ProgramConfigError, a pulumi.RunError."""
 
     def __init__(self, project: str, problems: list[ConfigProblem]):
         self.project = project

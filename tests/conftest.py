@@ -7,15 +7,10 @@ import os
 import subprocess
 import sys
 from functools import cache
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tools.synth import SynthResult, synthesize  # noqa: E402
+from tools.synth import ROOT, SynthResult, synthesize
 
 
 @cache

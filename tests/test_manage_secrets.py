@@ -15,8 +15,9 @@ import subprocess
 import sys
 
 import pytest
-from aws_emulator import REGION, FaultServer, MotoServer, PolicySimulator, deploy
 from conftest import ROOT, synth
+
+from tools.aws_emulator import REGION, FaultServer, MotoServer, PolicySimulator, deploy
 
 APP = "programador-musical-production-app-secrets"
 DB = "programador-musical-production-db-credentials"

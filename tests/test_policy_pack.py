@@ -227,17 +227,23 @@ def test_9_log_retention():
     assert not violations("log-group-retention", rules.LOG_GROUP, {"retentionInDays": 14})
 
 
+RETRIEVALS = {
+    "namespace": "AWS/Usage",
+    "metricName": "CallCount",
+    "dimensions": {"Service": "Secrets Manager", "Type": "API", "Resource": "GetSecretValue"},
+}
+
+
 def test_10_alarms_present_with_actions():
-    good = [
-        (
-            rules.METRIC_ALARM,
-            "a",
-            {"name": "x-secrets-retrieval-volume", "alarmActions": ["arn:topic"]},
-        )
-    ]
+    good = [(rules.METRIC_ALARM, "a", {**RETRIEVALS, "alarmActions": ["arn:topic"]})]
     assert not stack_violations("monitoring-alarms-present", good)
     assert stack_violations("monitoring-alarms-present", [])
-    silent = [(rules.METRIC_ALARM, "a", {"name": "x-secrets-retrieval-volume", "alarmActions": []})]
+    # Named like the real one but watching something else: still missing.
+    other = {**RETRIEVALS, "metricName": "ThrottleCount", "name": "x-secrets-retrieval-volume"}
+    assert stack_violations(
+        "monitoring-alarms-present", [(rules.METRIC_ALARM, "a", {**other, "alarmActions": ["t"]})]
+    )
+    silent = [(rules.METRIC_ALARM, "a", {**RETRIEVALS, "alarmActions": []})]
     assert stack_violations("monitoring-alarms-present", silent)
 
 

@@ -21,12 +21,11 @@ from typing import Any
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.sync_await import _ensure_event_loop
 
 from tools.pulumi_cli import urn
+from tools.sdk_internals import SECRET_SIGNATURE, thread_event_loop
 
 MOCK_ACCOUNT = "123456789012"
-SECRET_SIGNATURE = {rpc._special_sig_key: rpc._special_secret_sig}
 
 
 def wrap_secret(value: Any) -> dict:
@@ -96,83 +95,16 @@ class MockCloud(Mocks):
         return f"arn:aws:{service}:{region}:{self.account}:{resource}"
 
     def _resource_state(self, typ: str, name: str, inputs: dict, identity: str) -> tuple[str, dict]:
-        """`identity` (the URN) seeds what AWS would assign: it stays the same across renders of
-        the same resource, whatever its inputs, and differs between stacks."""
-        physical = inputs.get("name", name)
-        if typ == "aws:secretsmanager/secret:Secret":
-            arn = self._arn("secretsmanager", f"secret:{physical}-{_secret_suffix(physical)}")
-            return arn, {"arn": arn}
-        if typ == "aws:secretsmanager/secretVersion:SecretVersion":
-            version = str(_seed(identity, inputs).getrandbits(128))
-            return f"{inputs.get('secretId')}|{version}", {
-                "versionId": version,
-                "arn": inputs.get("secretId"),
-            }
-        if typ == "aws:kms/key:Key":
-            key_id = str(_uuid(identity))
-            return key_id, {"keyId": key_id, "arn": self._arn("kms", f"key/{key_id}")}
-        if typ == "aws:kms/alias:Alias":
-            return physical, {
-                "arn": self._arn("kms", physical),
-                "targetKeyArn": self._arn("kms", f"key/{inputs.get('targetKeyId')}"),
-            }
-        if typ == "aws:iam/role:Role":
-            return physical, {
-                "arn": self._arn("iam", f"role/{physical}", regional=False),
-                "uniqueId": "AROA" + _secret_suffix(identity).upper() * 2,
-            }
-        if typ == "aws:iam/rolePolicy:RolePolicy":
-            return f"{inputs.get('role')}:{physical}", {}
-        if typ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
-            return f"{inputs.get('role')}-{_secret_suffix(identity)}", {}
-        if typ == "aws:ecs/taskDefinition:TaskDefinition":
-            family = inputs.get("family", name)
-            arn = self._arn("ecs", f"task-definition/{family}:1")
-            return arn, {"arn": arn, "arnWithoutRevision": arn.rsplit(":", 1)[0], "revision": 1}
-        if typ == "aws:cloudwatch/logGroup:LogGroup":
-            return physical, {"arn": self._arn("logs", f"log-group:{physical}")}
-        if typ == "aws:sns/topic:Topic":
-            arn = self._arn("sns", physical)
-            return arn, {"arn": arn}
-        if typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
-            alarm = inputs.get("name", name)
-            return alarm, {"arn": self._arn("cloudwatch", f"alarm:{alarm}")}
-        if typ == "random:index/randomPassword:RandomPassword":
-            return "none", {
-                "result": mock_password(identity, inputs),
-                "bcryptHash": "$2a$10$" + "x" * 53,
-            }
-        if typ == "random:index/randomBytes:RandomBytes":
-            data = _seed(identity, inputs).randbytes(int(inputs["length"]))
-            return "none", {"base64": base64.b64encode(data).decode(), "hex": data.hex()}
-        if typ == "pulumi:pulumi:StackReference":
-            return physical, self._stack_reference(inputs["name"])
-        if typ == "aws:rds/instance:Instance":
-            address = f"{inputs['identifier']}.c8x2kd1qpt0z.{self.region}.rds.amazonaws.com"
-            port = inputs.get("port", 5432)
-            return inputs["identifier"], {
-                "arn": self._arn("rds", f"db:{inputs['identifier']}"),
-                "address": address,
-                "port": port,
-                "endpoint": f"{address}:{port}",
-            }
-        if typ == "aws:s3/bucket:Bucket":
-            bucket = inputs["bucket"]
-            return bucket, {"arn": f"arn:aws:s3:::{bucket}", "bucket": bucket}
-        if typ == "aws:cloudtrail/trail:Trail":
-            return physical, {"arn": self._arn("cloudtrail", f"trail/{physical}")}
-        if typ == "aws:cloudwatch/eventRule:EventRule":
-            return physical, {"arn": self._arn("events", f"rule/{physical}")}
-        if typ == "aws:cloudwatch/dashboard:Dashboard":
-            dashboard = inputs["dashboardName"]
-            return dashboard, {
-                "dashboardArn": f"arn:aws:cloudwatch::{self.account}:dashboard/{dashboard}"
-            }
-        if typ == "aws:sns/topicSubscription:TopicSubscription":
-            subscription = f"{inputs['topic']}:{_uuid(identity)}"
-            return subscription, {"arn": subscription}
+        """The id and computed outputs AWS (or pulumi-random) would give: one entry of
+        RESOURCE_STATES per type, a generic ARN otherwise. `identity` (the URN) seeds what AWS
+        would assign: it stays the same across renders of the same resource, whatever its
+        inputs, and differs between stacks."""
+        resource = _Resource(self, name, inputs, identity)
+        state = RESOURCE_STATES.get(typ)
+        if state is not None:
+            return state(resource)
         service = typ.split(":")[1].split("/")[0]
-        return f"{physical}-id", {"arn": self._arn(service, physical)}
+        return f"{resource.physical}-id", {"arn": self._arn(service, resource.physical)}
 
     def _stack_reference(self, stack_name: str) -> dict:
         # "*/<project>/<stack>" answers a reference from any organization.
@@ -218,6 +150,136 @@ class MockCloud(Mocks):
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         raise NotImplementedError(f"the synth mocks do not answer {args.token}")
+
+
+@dataclass(frozen=True)
+class _Resource:
+    cloud: MockCloud
+    name: str
+    inputs: dict
+    identity: str
+
+    @property
+    def physical(self) -> str:
+        return self.inputs.get("name", self.name)
+
+    def arn(self, service: str, resource: str, regional: bool = True) -> str:
+        return self.cloud._arn(service, resource, regional)
+
+
+def _secret(r: _Resource) -> tuple[str, dict]:
+    arn = r.arn("secretsmanager", f"secret:{r.physical}-{_secret_suffix(r.physical)}")
+    return arn, {"arn": arn}
+
+
+def _secret_version(r: _Resource) -> tuple[str, dict]:
+    version = str(_seed(r.identity, r.inputs).getrandbits(128))
+    secret_id = r.inputs.get("secretId")
+    return f"{secret_id}|{version}", {"versionId": version, "arn": secret_id}
+
+
+def _kms_key(r: _Resource) -> tuple[str, dict]:
+    key_id = str(_uuid(r.identity))
+    return key_id, {"keyId": key_id, "arn": r.arn("kms", f"key/{key_id}")}
+
+
+def _kms_alias(r: _Resource) -> tuple[str, dict]:
+    target = r.arn("kms", f"key/{r.inputs.get('targetKeyId')}")
+    return r.physical, {"arn": r.arn("kms", r.physical), "targetKeyArn": target}
+
+
+def _role(r: _Resource) -> tuple[str, dict]:
+    return r.physical, {
+        "arn": r.arn("iam", f"role/{r.physical}", regional=False),
+        "uniqueId": "AROA" + _secret_suffix(r.identity).upper() * 2,
+    }
+
+
+def _task_definition(r: _Resource) -> tuple[str, dict]:
+    arn = r.arn("ecs", f"task-definition/{r.inputs.get('family', r.name)}:1")
+    return arn, {"arn": arn, "arnWithoutRevision": arn.rsplit(":", 1)[0], "revision": 1}
+
+
+def _topic(r: _Resource) -> tuple[str, dict]:
+    arn = r.arn("sns", r.physical)
+    return arn, {"arn": arn}
+
+
+def _random_bytes(r: _Resource) -> tuple[str, dict]:
+    data = _seed(r.identity, r.inputs).randbytes(int(r.inputs["length"]))
+    return "none", {"base64": base64.b64encode(data).decode(), "hex": data.hex()}
+
+
+def _db_instance(r: _Resource) -> tuple[str, dict]:
+    identifier = r.inputs["identifier"]
+    address = f"{identifier}.c8x2kd1qpt0z.{r.cloud.region}.rds.amazonaws.com"
+    port = r.inputs.get("port", 5432)
+    return identifier, {
+        "arn": r.arn("rds", f"db:{identifier}"),
+        "address": address,
+        "port": port,
+        "endpoint": f"{address}:{port}",
+    }
+
+
+def _dashboard(r: _Resource) -> tuple[str, dict]:
+    dashboard = r.inputs["dashboardName"]
+    return dashboard, {
+        "dashboardArn": f"arn:aws:cloudwatch::{r.cloud.account}:dashboard/{dashboard}"
+    }
+
+
+def _subscription(r: _Resource) -> tuple[str, dict]:
+    subscription = f"{r.inputs['topic']}:{_uuid(r.identity)}"
+    return subscription, {"arn": subscription}
+
+
+RESOURCE_STATES = {
+    "aws:secretsmanager/secret:Secret": _secret,
+    "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
+    "aws:kms/key:Key": _kms_key,
+    "aws:kms/alias:Alias": _kms_alias,
+    "aws:iam/role:Role": _role,
+    "aws:iam/rolePolicy:RolePolicy": lambda r: (f"{r.inputs.get('role')}:{r.physical}", {}),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": lambda r: (
+        f"{r.inputs.get('role')}-{_secret_suffix(r.identity)}",
+        {},
+    ),
+    "aws:ecs/taskDefinition:TaskDefinition": _task_definition,
+    "aws:cloudwatch/logGroup:LogGroup": lambda r: (
+        r.physical,
+        {"arn": r.arn("logs", f"log-group:{r.physical}")},
+    ),
+    "aws:sns/topic:Topic": _topic,
+    "aws:sns/topicSubscription:TopicSubscription": _subscription,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": lambda r: (
+        r.physical,
+        {"arn": r.arn("cloudwatch", f"alarm:{r.physical}")},
+    ),
+    "aws:cloudwatch/eventRule:EventRule": lambda r: (
+        r.physical,
+        {"arn": r.arn("events", f"rule/{r.physical}")},
+    ),
+    "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+    "aws:cloudtrail/trail:Trail": lambda r: (
+        r.physical,
+        {"arn": r.arn("cloudtrail", f"trail/{r.physical}")},
+    ),
+    "aws:s3/bucket:Bucket": lambda r: (
+        r.inputs["bucket"],
+        {"arn": f"arn:aws:s3:::{r.inputs['bucket']}", "bucket": r.inputs["bucket"]},
+    ),
+    "aws:rds/instance:Instance": _db_instance,
+    "random:index/randomPassword:RandomPassword": lambda r: (
+        "none",
+        {"result": mock_password(r.identity, r.inputs), "bcryptHash": "$2a$10$" + "x" * 53},
+    ),
+    "random:index/randomBytes:RandomBytes": _random_bytes,
+    "pulumi:pulumi:StackReference": lambda r: (
+        r.physical,
+        r.cloud._stack_reference(r.inputs["name"]),
+    ),
+}
 
 
 def _uuid(name: str) -> str:
@@ -319,7 +381,7 @@ class RecordingMonitor(MockMonitor):
 
     def _note_thread_loop(self) -> None:
         if threading.current_thread() is not threading.main_thread():
-            _THREAD_LOOPS.add(_ensure_event_loop())
+            _THREAD_LOOPS.add(thread_event_loop())
 
     def Invoke(self, request):
         try:

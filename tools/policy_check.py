@@ -12,6 +12,7 @@ Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 invalid configur
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from dataclasses import dataclass
 
@@ -21,10 +22,14 @@ POLICY_DIR = ROOT / "policy"
 
 
 def load_rules():
-    if str(POLICY_DIR) not in sys.path:
-        sys.path.insert(0, str(POLICY_DIR))
-    import guardrails
-
+    """policy/guardrails.py, loaded by path: the Pulumi CLI runs the pack from its own directory,
+    where `guardrails` is a top-level module, and this process must not change sys.path."""
+    spec = importlib.util.spec_from_file_location("guardrails", POLICY_DIR / "guardrails.py")
+    guardrails = sys.modules.get("guardrails")
+    if guardrails is None:
+        guardrails = importlib.util.module_from_spec(spec)
+        sys.modules["guardrails"] = guardrails
+        spec.loader.exec_module(guardrails)
     return guardrails
 
 
@@ -37,15 +42,16 @@ class Violation:
 
 
 def _options(registration, parent_urn: str | None):
-    from pulumi_policy.policy import PolicyCustomTimeouts, PolicyResourceOptions
+    from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions
 
+    options = registration.options
     return PolicyResourceOptions(
         protect=registration.protect,
-        ignore_changes=[],
-        delete_before_replace=None,
-        aliases=[],
+        ignore_changes=list(options.get("ignoreChanges", [])),
+        delete_before_replace=options.get("deleteBeforeReplace") or None,
+        aliases=list(options.get("aliases", [])),
         custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
-        additional_secret_outputs=[],
+        additional_secret_outputs=list(options.get("additionalSecretOutputs", [])),
         parent=parent_urn,
     )
 
@@ -58,10 +64,11 @@ def _plain(value):
 
 def check(result: SynthResult, policies=None) -> list[Violation]:
     """Every violation of the pack's rules in one synthesized stack."""
-    from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
-    from pulumi_policy.policy import (
+    from pulumi_policy import (
+        EnforcementLevel,
         PolicyResource,
         ResourceValidationArgs,
+        ResourceValidationPolicy,
         StackValidationArgs,
     )
 

@@ -269,11 +269,9 @@ def synthesize(
     `stack_references` answers `pulumi.StackReference("<org>/<project>/<stack>")` with the
     outputs of another synth (made with show_secrets=True, so the values are real)."""
     import pulumi
-    from pulumi.runtime import settings as runtime_settings
-    from pulumi.runtime.stack import run_pulumi_func
-    from pulumi.runtime.sync_await import _sync_await
 
-    from tools.mock_cloud import SECRET_SIGNATURE, MockCloud, RecordingMonitor, render
+    from tools.mock_cloud import MockCloud, RecordingMonitor, render
+    from tools.sdk_internals import SECRET_SIGNATURE, forget_root_stack
 
     config = load_stack_config(stack, overrides, program_dir, secret_overrides)
     cloud = mocks or MockCloud(region=config.region or "us-east-1")
@@ -284,16 +282,13 @@ def synthesize(
     logger.propagate = False
     logger.handlers = [collector := _Collect()]
 
-    runtime_settings.ROOT.set(None)
-    # Output tasks of an earlier synth in this process that failed are still queued here; they
-    # would fail this run too.
-    runtime_settings.SETTINGS.outputs.clear()
+    forget_root_stack()
     pulumi.runtime.set_mocks(
         cloud, config.project, stack, preview=False, logger=logger, monitor=monitor
     )
-    if str(program_dir) not in sys.path:
-        sys.path.insert(0, str(program_dir))
-    program = str(program_dir / "__main__.py")
+    # A directory: runpy puts it first on sys.path while the program runs, as the language host
+    # runs a program from its directory, so its own modules import as they would there.
+    program = str(program_dir)
     # The order resources are declared in: stack transformations run synchronously in each
     # resource's constructor (pulumi SDK, Resource.__init__), unlike registrations, which
     # asyncio interleaves.
@@ -306,15 +301,23 @@ def synthesize(
         pulumi.runtime.register_stack_transformation(note_declaration)
         runpy.run_path(program, run_name="__main__")
 
+    # pulumi.runtime.test runs a function as a program to its end, every registration awaited,
+    # after dropping the output tasks a failed earlier synth in this process left queued.
     with _language_host_config(config):
-        _sync_await(run_pulumi_func(run_program))
+        pulumi.runtime.test(run_program)()
 
+    exported: dict[str, tuple[Any, bool]] = {}
+
+    async def resolve_exports() -> None:
+        for name, value in pulumi.runtime.get_root_resource().outputs.items():
+            output = pulumi.Output.from_input(value)
+            exported[name] = (await output.future(), await output.is_secret())
+
+    pulumi.runtime.test(resolve_exports)()
     outputs: dict[str, Any] = {}
     secret_outputs: set[str] = set()
-    for name, value in runtime_settings.get_root_resource().outputs.items():
-        output = pulumi.Output.from_input(value)
-        resolved = _sync_await(output.future())
-        if _sync_await(output.is_secret()):
+    for name, (resolved, secret) in exported.items():
+        if secret:
             secret_outputs.add(name)
             wrapped = {**SECRET_SIGNATURE, "value": resolved}
             outputs[name] = render(wrapped, show_secrets, digest_key)

@@ -1,0 +1,97 @@
+"""The ECS task execution role: pulls the image, writes logs, and reads exactly our secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.children import Children
+from components.secrets import ApplicationSecrets
+from settings.model import Settings
+from stack_model.naming import StackNames
+from stack_model.policy_documents import assumable_by
+
+# AWS's managed policy for image pull and log delivery; kept instead of hand-written permissions.
+ECS_TASK_EXECUTION_POLICY_ARN = (
+    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EcsExecutionRoleArgs:
+    names: StackNames
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EcsExecutionRoleArgs:
+        return cls(names=settings.names, tags=settings.tags)
+
+
+def trust_policy(account_id: str, region: str) -> str:
+    """ecs-tasks.amazonaws.com only, with the confused-deputy conditions AWS recommends."""
+    return assumable_by(
+        "ecs-tasks.amazonaws.com",
+        {
+            "StringEquals": {"aws:SourceAccount": account_id},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{region}:{account_id}:*"},
+        },
+        sid="EcsTasksOfThisAccount",
+    )
+
+
+class EcsExecutionRole(pulumi.ComponentResource):
+    """The role, AWS's managed execution policy, and one inline read policy per secrets
+    component a task wires into its containers (`allow_reading`, called by the task)."""
+
+    role: aws.iam.Role
+    secret_policies: list[aws.iam.RolePolicy]
+
+    def __init__(
+        self,
+        name: str,
+        args: EcsExecutionRoleArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("programador-musical:ecs:ExecutionRole", name, None, opts)
+        self._names = args.names
+        self._children = Children(self, name, args.names.prefix)
+        self._readable: list[ApplicationSecrets] = []
+        self.secret_policies = []
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=invoke).account_id
+        region = aws.get_region_output(opts=invoke).region
+        self.role = aws.iam.Role(
+            self._children.name("role"),
+            name=args.names.execution_role,
+            description=f"ECS task execution role of {args.names.prefix}",
+            assume_role_policy=pulumi.Output.all(account_id, region).apply(
+                lambda values: trust_policy(*values)
+            ),
+            tags=dict(args.tags),
+            opts=self._children.options("ecs-execution-role"),
+        )
+        aws.iam.RolePolicyAttachment(
+            self._children.name("task-execution-policy"),
+            role=self.role.name,
+            policy_arn=ECS_TASK_EXECUTION_POLICY_ARN,
+            opts=self._children.options("ecs-execution-role-task-execution"),
+        )
+        self.register_outputs({"roleArn": self.role.arn, "roleName": self.role.name})
+
+    def allow_reading(self, secrets: ApplicationSecrets) -> None:
+        """Grants read on `secrets` once, however many containers or entries use them."""
+        if any(secrets is known for known in self._readable):
+            return
+        suffix = f"-{len(self._readable)}" if self._readable else ""
+        self._readable.append(secrets)
+        self.secret_policies.append(
+            secrets.grant_read(
+                self.role,
+                f"{self._names.execution_secrets_policy}{suffix}",
+                opts=self._children.options(f"ecs-execution-secrets{suffix}"),
+                resource_name=self._children.name(f"read-secrets{suffix}"),
+            )
+        )

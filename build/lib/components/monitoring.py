@@ -1,0 +1,155 @@
+"""Alarms on signals AWS really emits, an encrypted SNS topic they notify, and a dashboard.
+
+What each alarm watches and its runbook are declared in stack_model/alarms.py; the CloudTrail
+filter patterns in components/signals.py; the topic's policies in monitoring_policies.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components import signals
+from components.alarm_resources import StackAlarms
+from components.children import Children
+from components.dashboard import secrets_dashboard
+from components.monitoring_policies import topic_key_policy, topic_policy
+from components.secrets import ApplicationSecrets
+from settings.model import Settings
+from stack_model.naming import StackNames
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretsMonitoringArgs:
+    names: StackNames
+    secrets: ApplicationSecrets
+    alarm_emails: Sequence[str]
+    retrieval_threshold: int
+    # A log group that receives CloudTrail management events; None leaves out the
+    # CloudTrail-based alarms (the program warns).
+    cloudtrail_log_group_name: pulumi.Input[str] | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        secrets: ApplicationSecrets,
+        cloudtrail_log_group_name: pulumi.Input[str] | None,
+    ) -> SecretsMonitoringArgs:
+        return cls(
+            names=settings.names,
+            secrets=secrets,
+            alarm_emails=settings.monitoring.alarm_emails,
+            retrieval_threshold=settings.monitoring.retrieval_threshold,
+            cloudtrail_log_group_name=cloudtrail_log_group_name,
+            tags=settings.tags,
+        )
+
+
+class SecretsMonitoring(pulumi.ComponentResource):
+    topic: aws.sns.Topic
+    alarms: list[aws.cloudwatch.MetricAlarm]
+    dashboard: aws.cloudwatch.Dashboard
+
+    def __init__(
+        self,
+        name: str,
+        args: SecretsMonitoringArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("programador-musical:monitoring:SecretsMonitoring", name, None, opts)
+        self._args = args
+        self._children = Children(self, name, args.names.prefix)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        account = aws.get_caller_identity_output(opts=invoke).account_id
+        region = aws.get_region_output(opts=invoke).region
+        self.topic = self._topic(account)
+        alarms = StackAlarms(self._children, args.names, self.topic, args.tags)
+        self.alarms = [alarms.retrieval_volume(args.retrieval_threshold)]
+        with_trail = args.cloudtrail_log_group_name is not None
+        if with_trail:
+            self.alarms += alarms.from_trail(args.cloudtrail_log_group_name, args.secrets)
+        else:
+            pulumi.log.warn(
+                f"{args.names.prefix}: no CloudTrail log group (set monitoringCloudTrailLogGroup "
+                "or monitoringCreateTrail): the unauthorized-access, failed-retrievals and "
+                "rotation-failed alarms are left out; only retrieval volume and the EventBridge "
+                "rotation-failure notification remain",
+                resource=self,
+            )
+        rotation_rule = self._rotation_failed_rule()
+        aws.sns.TopicPolicy(
+            self._children.name("topic-policy"),
+            arn=self.topic.arn,
+            policy=pulumi.Output.all(
+                self.topic.arn, account, rotation_rule.arn, *[alarm.arn for alarm in self.alarms]
+            ).apply(lambda v: topic_policy(v[0], v[1], v[2], list(v[3:]))),
+            opts=self._children.options("secrets-alarms"),
+        )
+        self.dashboard = aws.cloudwatch.Dashboard(
+            self._children.name("dashboard"),
+            dashboard_name=args.names.dashboard,
+            dashboard_body=pulumi.Output.all(region, *[a.arn for a in self.alarms]).apply(
+                lambda v: secrets_dashboard(args.names, v[0], list(v[1:]), with_trail)
+            ),
+            opts=self._children.options("secrets"),
+        )
+        self.register_outputs(
+            {
+                "topicArn": self.topic.arn,
+                "alarmNames": [alarm.name for alarm in self.alarms],
+                "dashboardName": self.dashboard.dashboard_name,
+            }
+        )
+
+    def _topic(self, account: pulumi.Output[str]) -> aws.sns.Topic:
+        names, tags = self._args.names, dict(self._args.tags)
+        key = aws.kms.Key(
+            self._children.name("topic-key"),
+            description=f"Encrypts the {names.prefix} secrets alarm topic",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=account.apply(topic_key_policy),
+            tags=tags,
+            opts=self._children.options("secrets-alarms"),
+        )
+        topic = aws.sns.Topic(
+            self._children.name("topic"),
+            name=names.alarm_topic,
+            kms_master_key_id=key.arn,
+            tags=tags,
+            opts=self._children.options("secrets-alarms"),
+        )
+        for index, email in enumerate(self._args.alarm_emails):
+            aws.sns.TopicSubscription(
+                self._children.name(f"email-{index}"),
+                topic=topic.arn,
+                protocol="email",
+                endpoint=email,
+                opts=self._children.options(f"secrets-alarms-email-{index}"),
+            )
+        return topic
+
+    def _rotation_failed_rule(self) -> aws.cloudwatch.EventRule:
+        """Rotation failures go to the topic at once, with or without a trail."""
+        secrets = self._args.secrets
+        arns = pulumi.Output.all(secrets.app_secrets.arn, secrets.db_credentials.arn)
+        rule = aws.cloudwatch.EventRule(
+            self._children.name("rotation-failed-rule"),
+            name=self._args.names.rotation_failed_rule,
+            description="Rotation failures of this stack's secrets, straight to the alarm topic",
+            event_pattern=arns.apply(signals.rotation_failed_event_rule),
+            tags=dict(self._args.tags),
+            opts=self._children.options("secrets-rotation-failed"),
+        )
+        aws.cloudwatch.EventTarget(
+            self._children.name("rotation-failed-target"),
+            rule=rule.name,
+            arn=self.topic.arn,
+            opts=self._children.options("secrets-rotation-failed"),
+        )
+        return rule

@@ -1,0 +1,113 @@
+"""The application's Fargate task definition, whose container receives the secrets at start."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.children import Children
+from components.execution_role import EcsExecutionRole
+from components.secret_access import ContainerSecret
+from settings.model import Settings
+from stack_model.naming import StackNames
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicationTaskDefinitionArgs:
+    names: StackNames
+    image: str
+    execution_role: EcsExecutionRole
+    # Each entry carries its secrets component; the task grants its execution role the read.
+    container_secrets: Sequence[ContainerSecret]
+    cpu: int
+    memory: int
+    container_port: int
+    log_retention_in_days: int
+    # Plain settings only; anything sensitive goes through container_secrets.
+    environment: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        execution_role: EcsExecutionRole,
+        container_secrets: Sequence[ContainerSecret],
+    ) -> ApplicationTaskDefinitionArgs:
+        container = settings.container
+        return cls(
+            names=settings.names,
+            image=container.image,
+            execution_role=execution_role,
+            container_secrets=container_secrets,
+            cpu=container.cpu,
+            memory=container.memory,
+            container_port=container.port,
+            log_retention_in_days=container.log_retention_in_days,
+            environment={"APP_ENV": settings.stack},
+            tags=settings.tags,
+        )
+
+
+class ApplicationTaskDefinition(pulumi.ComponentResource):
+    log_group: aws.cloudwatch.LogGroup
+    task_definition: aws.ecs.TaskDefinition
+
+    def __init__(
+        self,
+        name: str,
+        args: ApplicationTaskDefinitionArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ):
+        super().__init__("programador-musical:ecs:ApplicationTaskDefinition", name, None, opts)
+        children = Children(self, name, args.names.prefix)
+        for secret in args.container_secrets:
+            args.execution_role.allow_reading(secret.source)
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+
+        self.log_group = aws.cloudwatch.LogGroup(
+            children.name("log-group"),
+            name=args.names.app_log_group,
+            retention_in_days=args.log_retention_in_days,
+            tags=dict(args.tags),
+            opts=children.options("app-logs"),
+        )
+        container = {
+            "name": "app",
+            "image": args.image,
+            "essential": True,
+            "portMappings": [{"containerPort": args.container_port, "protocol": "tcp"}],
+            "environment": [
+                {"name": key, "value": value} for key, value in sorted(args.environment.items())
+            ],
+            "secrets": [secret.definition() for secret in args.container_secrets],
+            "logConfiguration": {
+                "logDriver": "awslogs",
+                "options": {
+                    "awslogs-group": self.log_group.name,
+                    "awslogs-region": region,
+                    "awslogs-stream-prefix": "app",
+                },
+            },
+        }
+        self.task_definition = aws.ecs.TaskDefinition(
+            children.name("task-definition"),
+            family=args.names.task_family,
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",
+            cpu=str(args.cpu),
+            memory=str(args.memory),
+            execution_role_arn=args.execution_role.role.arn,
+            container_definitions=pulumi.Output.json_dumps([container]),
+            tags=dict(args.tags),
+            opts=children.options("app"),
+        )
+        self.register_outputs(
+            {
+                "taskDefinitionArn": self.task_definition.arn,
+                "family": self.task_definition.family,
+            }
+        )

@@ -1,0 +1,5 @@
+import sys
+
+from manage_secrets.cli import main
+
+sys.exit(main())

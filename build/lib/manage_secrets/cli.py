@@ -1,0 +1,268 @@
+"""python -m manage_secrets <command> [--stack production] [--region ...]
+
+Read commands talk to AWS directly (boto3, standard retry mode). Writes go through Pulumi,
+which owns the values: the CLI prints each Pulumi command before it runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+
+from manage_secrets import arguments, process_end
+from manage_secrets.errors import (
+    EXIT_CHECKS_FAILED,
+    EXIT_CODES_HELP,
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+)
+from manage_secrets.stack import CONFIG_FOR_KEY, DEFAULT_APP, NOT_SETTABLE
+from stack_model.naming import StackNames
+
+EXIT_INTERNAL = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        message = arguments.without_arguments(message)
+        self.exit(EXIT_USAGE, f"manage_secrets: {message} (see --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--stack",
+        default="production",
+        type=arguments.stack_name,
+        help="stack (environment), default production",
+    )
+    common.add_argument(
+        "--region", type=arguments.region, help="AWS region (default: AWS_REGION / profile)"
+    )
+    common.add_argument(
+        "--app", default=DEFAULT_APP, help=f"application name, default {DEFAULT_APP}"
+    )
+    parser = _Parser(
+        prog="python -m manage_secrets",
+        description=__doc__.split("\n\n")[1],
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    listing = command("list", "this application's secrets (all stacks unless --stack is given)")
+    listing.set_defaults(stack=None)
+    listing.add_argument("--json", action="store_true", help="JSON for scripts")
+    command("get", "both secrets of the stack, values masked (key names and lengths)").add_argument(
+        "--show", action="store_true", help="print the values in clear text (they are secrets)"
+    )
+    get_value = command("get-value", "the raw value of one JSON key on stdout, for scripts")
+    get_value.add_argument("key")
+    get_value.add_argument(
+        "--secret",
+        choices=("app", "db"),
+        default="app",
+        help="app-secrets (default) or db-credentials",
+    )
+    command("versions", "version ids, stages and dates of both secrets")
+    doctor = command("doctor", "the troubleshooting checklist; exit 1 when anything fails")
+    doctor.add_argument(
+        "--regions", default="", help="comma-separated regions to look for the secrets too"
+    )
+    command("restore", "cancel a planned deletion inside the recovery window").add_argument("name")
+    migrate = command(
+        "migrate-from-ssm", "SSM Parameter Store values -> this stack's secret config"
+    )
+    migrate.add_argument("--path", required=True, help="e.g. /programador-musical/production")
+    migrate.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    migrate.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    def write(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser_ = command(name, help_text + " (through the Pulumi CLI)")
+        parser_.add_argument(
+            "--yes", action="store_true", help="do not ask; pulumi runs with --yes"
+        )
+        return parser_
+
+    write("create", "create or update the stack: `pulumi up`")
+    update = write("update-value", "change the config behind one JSON key, then `pulumi up`")
+    update.add_argument("key")
+    update.add_argument("value", help='the new value, or "-" to read it from stdin')
+    write("rotate-jwt", "new rotation token for the JWT key, then `pulumi up`").add_argument(
+        "--token", help="rotation token (default: the current UTC time)"
+    )
+    rotate_db = write("rotate-db", "new rotation token for the database password, then `pulumi up`")
+    rotate_db.add_argument("--token", help="rotation token (default: the current UTC time)")
+    rotate_db.add_argument(
+        "--rds-instance", help="then set the new password on this RDS instance and wait"
+    )
+    write("delete", "`pulumi destroy`; protected resources stay unless protect was turned off")
+    return parser
+
+
+def _token(given: str | None) -> str:
+    return given or datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+
+
+def _update_value(plan, names: StackNames, key: str, value: str):
+    if key in NOT_SETTABLE:
+        raise CliError(EXIT_USAGE, f"{key} cannot be set: {NOT_SETTABLE[key]}")
+    if key not in CONFIG_FOR_KEY:
+        raise CliError(
+            EXIT_USAGE,
+            f"no JSON key {key!r}; settable keys: {', '.join(CONFIG_FOR_KEY)}",
+        )
+    config_key, secret = CONFIG_FOR_KEY[key]
+    value = sys.stdin.read().rstrip("\n") if value == "-" else value
+    if not value.strip():
+        # An empty jwtSecretKey means "generate": it would replace an imported key silently.
+        raise CliError(EXIT_USAGE, f"{key}: the value is empty; nothing was changed")
+    from settings import problems_with
+
+    problems = problems_with(config_key, value, secret)
+    if problems:
+        raise CliError(
+            EXIT_USAGE,
+            f"{key} -> {problems[0]}; the stack would refuse it, so nothing was changed",
+        )
+    return plan.config_set(config_key, value, secret)
+
+
+def _apply_password_to_rds(aws, names: StackNames, instance: str):
+    def apply() -> str:
+        password = aws.secret_json(names.db_credentials)["password"]
+        rds = aws.client("rds")
+        aws.call(
+            lambda: rds.modify_db_instance(
+                DBInstanceIdentifier=instance, MasterUserPassword=password, ApplyImmediately=True
+            ),
+            instance,
+        )
+        waiter = rds.get_waiter("db_instance_available")
+        aws.call(
+            lambda: waiter.wait(
+                DBInstanceIdentifier=instance, WaiterConfig={"Delay": 15, "MaxAttempts": 80}
+            ),
+            instance,
+        )
+        return f"{instance} has the new password and is available"
+
+    shown = (
+        f"aws rds modify-db-instance --db-instance-identifier {instance} "
+        "--master-user-password ******** --apply-immediately && "
+        f"aws rds wait db-instance-available --db-instance-identifier {instance}"
+    )
+    return shown, apply
+
+
+class _LazyAws:
+    """The AWS session, made on first use: commands that only run Pulumi need no region."""
+
+    def __init__(self, region: str | None):
+        self._region, self._aws = region, None
+
+    def __getattr__(self, name: str):
+        if self._aws is None:
+            from manage_secrets.aws import Aws
+
+            self._aws = Aws(self._region)
+        return getattr(self._aws, name)
+
+
+def run(args: argparse.Namespace) -> int:
+    from manage_secrets import reading
+    from manage_secrets.pulumi_runner import PulumiPlan
+
+    names = StackNames(args.app, args.stack or "production")
+    aws = _LazyAws(args.region)
+    command = args.command
+    if command == "list":
+        print(reading.list_secrets(aws, args.app, args.stack, args.json))
+    elif command == "get":
+        print(reading.get(aws, names, args.show))
+    elif command == "get-value":
+        print(reading.get_value(aws, names, args.key, args.secret))
+    elif command == "versions":
+        print(reading.versions(aws, names))
+    elif command == "restore":
+        print(reading.restore(aws, args.name))
+    elif command == "doctor":
+        from manage_secrets.doctor import Doctor, report
+
+        regions = [r.strip() for r in args.regions.split(",") if r.strip()]
+        text, healthy = report(Doctor(aws, names, regions).run(), names, aws.region)
+        print(text)
+        return EXIT_OK if healthy else EXIT_CHECKS_FAILED
+    elif command == "migrate-from-ssm":
+        from manage_secrets import ssm_migration
+
+        migration = ssm_migration.read(aws, args.path)
+        print(migration.describe())
+        if args.dry_run or not migration.mapped:
+            return EXIT_OK
+        plan = PulumiPlan(names.stack)
+        for _, key, value in migration.mapped:
+            plan.config_set(key, value, secret=True)
+        plan.execute(args.yes)
+        print(f"next: pulumi preview --stack {names.stack}, then pulumi up")
+    else:
+        plan = PulumiPlan(names.stack)
+        if command == "update-value":
+            _update_value(plan, names, args.key, args.value)
+        elif command == "rotate-jwt":
+            plan.config_set("rotationJwt", _token(args.token))
+        elif command == "rotate-db":
+            plan.config_set("rotationDatabase", _token(args.token))
+            if args.rds_instance:
+                from manage_secrets.rds_preflight import check_instance
+
+                # Checked now, before the plan runs any Pulumi command: a missing, busy or
+                # forbidden instance would leave the secrets with a password RDS never gets.
+                check_instance(aws, args.rds_instance)
+                plan.then.append(_apply_password_to_rds(aws, names, args.rds_instance))
+        if command == "delete":
+            plan.run("destroy", args.yes)
+        else:
+            plan.run("up", args.yes)
+        try:
+            plan.execute(args.yes)
+        except CliError as error:
+            if command == "delete" and "failed" in str(error):
+                raise CliError(
+                    error.exit_code,
+                    f"{error}; if Pulumi refused because resources are protected, that is on "
+                    "purpose: `pulumi config set protect false` and `pulumi up` first",
+                ) from None
+            raise
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        code = run(args)
+        sys.stdout.flush()
+        return code
+    except CliError as error:
+        print(f"manage_secrets: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("manage_secrets: interrupted", file=sys.stderr)
+        return process_end.EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return process_end.broken_pipe()
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        if os.environ.get("MANAGE_SECRETS_DEBUG"):
+            raise
+        print(
+            f"manage_secrets: unexpected {type(error).__name__}; rerun with "
+            "MANAGE_SECRETS_DEBUG=1 for the traceback and report it",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,252 @@
+"""`doctor`: the old guide's troubleshooting list, run as a pass/fail checklist."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from manage_secrets.aws import Aws
+from manage_secrets.errors import CliError
+from stack_model.naming import StackNames
+
+
+@dataclass(frozen=True)
+class Check:
+    title: str
+    passed: bool
+    detail: str = ""
+    fix: str = ""
+
+
+class Doctor:
+    def __init__(self, aws: Aws, names: StackNames, other_regions: list[str]):
+        self.aws = aws
+        self.names = names
+        self.other_regions = [r for r in other_regions if r != aws.region]
+        self.checks: list[Check] = []
+        self.described: dict[str, dict] = {}
+        self.keys: dict[str, dict] = {}
+
+    def record(self, title: str, passed: bool, detail: str = "", fix: str = "") -> None:
+        self.checks.append(Check(title, passed, detail, fix))
+
+    def attempt(self, title: str, probe: Callable[[], str], fix: str) -> bool:
+        """Runs one probe; an AWS error becomes a failed check instead of ending the run."""
+        try:
+            self.record(title, True, probe())
+            return True
+        except CliError as error:
+            self.record(title, False, str(error), fix)
+            return False
+
+    def run(self) -> list[Check]:
+        sts = self.aws.client("sts")
+
+        def identity() -> str:
+            who = self.aws.call(sts.get_caller_identity)
+            return f"{who['Arn']} (account {who['Account']})"
+
+        if not self.attempt(
+            "credentials",
+            identity,
+            "set AWS_PROFILE or run `aws sso login`; nothing else can be checked without it",
+        ):
+            return self.checks
+        for secret_name, _ in self.names.secrets():
+            self._secret(secret_name)
+        self._role()
+        self._task_definition()
+        self._kms_keys()
+        return self.checks
+
+    def _secret(self, name: str) -> None:
+        secrets = self.aws.client("secretsmanager")
+        elsewhere = [r for r in self.other_regions if self._exists_in(name, r)]
+        where = f" (also in {', '.join(elsewhere)})" if elsewhere else ""
+
+        def describe() -> str:
+            self.described[name] = self.aws.call(
+                lambda: secrets.describe_secret(SecretId=name), name
+            )
+            return self.described[name]["ARN"] + where
+
+        exists = self.attempt(
+            f"{name} exists in {self.aws.region}",
+            describe,
+            "run `pulumi up` for this stack, or pass the region it lives in with --region"
+            + (f" (found in {', '.join(elsewhere)})" if elsewhere else ""),
+        )
+        if not exists:
+            return
+        deletion = self.described[name].get("DeletedDate")
+        self.record(
+            f"{name} is not scheduled for deletion",
+            deletion is None,
+            f"deletion planned for {deletion:%Y-%m-%d}" if deletion else "",
+            f"python -m manage_secrets restore {name}",
+        )
+
+    def _exists_in(self, name: str, region: str) -> bool:
+        client = self.aws.client("secretsmanager", region)
+        try:
+            self.aws.call(lambda: client.describe_secret(SecretId=name), name, region)
+            return True
+        except CliError:
+            return False
+
+    def _role_documents(self, role: str) -> list[dict]:
+        iam = self.aws.client("iam")
+        call = self.aws.call
+        documents = [
+            call(lambda n=name: iam.get_role_policy(RoleName=role, PolicyName=n))["PolicyDocument"]
+            for name in call(lambda: iam.list_role_policies(RoleName=role))["PolicyNames"]
+        ]
+        for attached in call(lambda: iam.list_attached_role_policies(RoleName=role))[
+            "AttachedPolicies"
+        ]:
+            arn = attached["PolicyArn"]
+            version = call(lambda a=arn: iam.get_policy(PolicyArn=a))["Policy"]["DefaultVersionId"]
+            documents.append(
+                call(lambda a=arn, v=version: iam.get_policy_version(PolicyArn=a, VersionId=v))[
+                    "PolicyVersion"
+                ]["Document"]
+            )
+        return documents
+
+    def _role(self) -> None:
+        from stack_model.iam_policy import evaluate
+
+        role = self.names.execution_role
+        iam = self.aws.client("iam")
+        if not self.attempt(
+            f"execution role {role} exists",
+            lambda: self.aws.call(lambda: iam.get_role(RoleName=role), role)["Role"]["Arn"],
+            "run `pulumi up` for this stack",
+        ):
+            return
+        try:
+            documents = self._role_documents(role)
+        except CliError as error:
+            self.record(
+                f"policies of {role} are readable",
+                False,
+                str(error),
+                "give your identity iam:GetRolePolicy, iam:ListRolePolicies and "
+                "iam:ListAttachedRolePolicies, or ask someone who has them",
+            )
+            return
+        for name, described in self.described.items():
+            decision = evaluate(documents, "secretsmanager:GetSecretValue", described["ARN"])
+            self.record(
+                f"{role} may GetSecretValue on {name}",
+                decision.allowed,
+                decision.value,
+                "run `pulumi up`: the stack writes the grant "
+                f"({self.names.execution_secrets_policy})",
+            )
+            key = described.get("KmsKeyId")
+            if key and not key.startswith("alias/aws/"):
+                via = {"kms:ViaService": f"secretsmanager.{self.aws.region}.amazonaws.com"}
+
+                def may_decrypt(key=key, via=via) -> str:
+                    arn = self._key_metadata(key)["Arn"]
+                    decision = evaluate(documents, "kms:Decrypt", arn, via)
+                    if not decision.allowed:
+                        raise CliError(1, decision.value)
+                    return decision.value
+
+                self.attempt(
+                    f"{role} may decrypt {name} with its KMS key",
+                    may_decrypt,
+                    "run `pulumi up`: the grant includes kms:Decrypt on the stack's key",
+                )
+
+    def _key_metadata(self, key: str) -> dict:
+        # The role check and the key check both need it: one DescribeKey per key.
+        if key not in self.keys:
+            kms = self.aws.client("kms")
+            self.keys[key] = self.aws.call(lambda: kms.describe_key(KeyId=key), key)["KeyMetadata"]
+        return self.keys[key]
+
+    def _task_definition(self) -> None:
+        family = self.names.task_family
+        ecs = self.aws.client("ecs")
+        title = f"task definition {family} is registered"
+        try:
+            definition = self.aws.call(
+                lambda: ecs.describe_task_definition(taskDefinition=family), family
+            )["taskDefinition"]
+        except CliError as error:
+            self.record(title, False, str(error), "run `pulumi up` for this stack")
+            return
+        self.record(title, True, definition["taskDefinitionArn"])
+        for container in definition.get("containerDefinitions", []):
+            for secret in container.get("secrets", []):
+                self._value_from(container["name"], secret["name"], secret["valueFrom"])
+
+    def _value_from(self, container: str, env_name: str, value_from: str) -> None:
+        """Resolves valueFrom as the ECS agent does at task start: the secret (at the stage or
+        version named, else AWSCURRENT), then the JSON key if one is named."""
+        title = f"{container}: {env_name} resolves ({value_from})"
+        fix = "point valueFrom at an existing secret and JSON key (container.secrets), pulumi up"
+        if value_from.startswith("arn:aws:ssm:") or not value_from.startswith("arn:"):
+            ssm = self.aws.client("ssm")
+            name = (
+                value_from.split(":parameter", 1)[-1]
+                if value_from.startswith("arn:")
+                else value_from
+            )
+
+            def parameter_exists() -> str:
+                self.aws.call(lambda: ssm.get_parameter(Name=name), name)
+                return "parameter exists"
+
+            self.attempt(title, parameter_exists, fix)
+            return
+        parts = value_from.split(":")
+        arn, rest = ":".join(parts[:7]), parts[7:] + ["", "", ""]
+        json_key, stage, version_id = rest[:3]
+
+        def resolve() -> str:
+            values = self.aws.secret_json(arn, stage or None, version_id or None)
+            if not json_key:
+                return "secret exists"
+            if json_key not in values:
+                raise CliError(1, f"the secret has no JSON key {json_key!r}")
+            return f"JSON key {json_key} present"
+
+        self.attempt(title, resolve, fix)
+
+    def _kms_keys(self) -> None:
+        for name, described in self.described.items():
+            key = described.get("KmsKeyId")
+            if not key or key.startswith("alias/aws/"):
+                self.record(f"{name} KMS key", True, "aws/secretsmanager (AWS managed)")
+                continue
+
+            def probe(key=key) -> str:
+                state = self._key_metadata(key)["KeyState"]
+                if state != "Enabled":
+                    raise CliError(1, f"key {key} is {state}")
+                return f"{key} enabled"
+
+            self.attempt(
+                f"{name} KMS key is enabled",
+                probe,
+                "enable it (`aws kms enable-key`) or cancel its deletion "
+                "(`aws kms cancel-key-deletion`); the secret cannot be read until then",
+            )
+
+
+def report(checks: list[Check], names: StackNames, region: str | None) -> tuple[str, bool]:
+    lines = [f"doctor: {names.prefix} in {region}"]
+    for check in checks:
+        lines.append(
+            f"{'PASS' if check.passed else 'FAIL'}  {check.title}"
+            + (f": {check.detail}" if check.detail else "")
+        )
+        if not check.passed and check.fix:
+            lines.append(f"      fix: {check.fix}")
+    failed = sum(not check.passed for check in checks)
+    lines.append(f"{len(checks)} checks, {failed} failed")
+    return "\n".join(lines), failed == 0

@@ -1,0 +1,119 @@
+"""One-line errors with a distinct exit code each; AWS faults translated, never a traceback."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_CHECKS_FAILED = 1
+EXIT_NOT_FOUND = 3
+EXIT_ACCESS_DENIED = 4
+EXIT_NO_CREDENTIALS = 5
+EXIT_THROTTLED = 6
+EXIT_SCHEDULED_FOR_DELETION = 7
+EXIT_NOT_JSON = 8
+EXIT_REGION = 9
+EXIT_NO_PULUMI = 10
+EXIT_PULUMI_FAILED = 11
+EXIT_NO_SUCH_KEY = 12
+EXIT_ABORTED = 13
+EXIT_AWS_ERROR = 14
+EXIT_NOT_READY = 15
+EXIT_USAGE = 64
+
+EXIT_CODES_HELP = """exit codes:
+  0  done                        7  secret scheduled for deletion
+  1  doctor found failures       8  secret string is not JSON
+  3  secret not found            9  no region, or region/endpoint unreachable
+  4  access denied              10  Pulumi CLI not installed (commands printed)
+  5  no or invalid credentials  11  a Pulumi command failed
+  6  throttled after retries    12  no such JSON key
+ 13  not confirmed              14  other AWS error
+ 15  RDS instance not available 64  bad arguments
+130  interrupted (Ctrl-C)"""
+
+
+class CliError(Exception):
+    def __init__(self, exit_code: int, message: str):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+THROTTLING_CODES = {
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+}
+ACCESS_CODES = {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"}
+CREDENTIAL_CODES = {
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+}
+
+
+def translate(error: Exception, region: str | None, subject: str = "") -> CliError:
+    """A botocore exception as the one line an on-call engineer needs."""
+    from botocore import exceptions as boto
+
+    where = f" in {region}" if region else ""
+    if isinstance(error, (boto.NoCredentialsError, boto.PartialCredentialsError)):
+        return CliError(
+            EXIT_NO_CREDENTIALS,
+            "no AWS credentials found: set AWS_PROFILE, run `aws sso login`, or export "
+            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
+        )
+    if isinstance(error, boto.NoRegionError):
+        return CliError(EXIT_REGION, "no AWS region: pass --region or set AWS_REGION")
+    if isinstance(error, (boto.EndpointConnectionError, boto.ConnectTimeoutError)):
+        return CliError(
+            EXIT_REGION,
+            f"cannot reach AWS{where}: check --region (a real region name) and the network",
+        )
+    if isinstance(error, boto.ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        if code in THROTTLING_CODES:
+            return CliError(
+                EXIT_THROTTLED,
+                f"AWS kept throttling{where} after retries ({code}): wait a minute and retry, "
+                "or look for a client that calls in a loop",
+            )
+        if code in ACCESS_CODES:
+            return CliError(
+                EXIT_ACCESS_DENIED,
+                f"access denied{where}{' on ' + subject if subject else ''}: your identity lacks "
+                "the permission (check `aws sts get-caller-identity` and its policies)",
+            )
+        if code in CREDENTIAL_CODES:
+            return CliError(
+                EXIT_NO_CREDENTIALS,
+                f"AWS rejected the credentials ({code}): refresh them (aws sso login) and retry",
+            )
+        not_found = code in (
+            "ResourceNotFoundException",
+            "NoSuchEntity",
+            "ParameterNotFound",
+            "DBInstanceNotFound",
+        )
+        if not_found or (code == "ClientException" and "Unable to describe" in message):
+            return CliError(
+                EXIT_NOT_FOUND,
+                f"{subject or 'resource'} not found{where}: check --stack and --region "
+                "(`doctor --regions <r1>,<r2>` looks in other regions)",
+            )
+        if code == "InvalidRequestException" and "marked" in message and "delet" in message:
+            return CliError(
+                EXIT_SCHEDULED_FOR_DELETION,
+                f"{subject or 'the secret'} is scheduled for deletion: restore it with "
+                f"`python -m manage_secrets restore {subject or 'NAME'}`",
+            )
+        return CliError(
+            EXIT_AWS_ERROR,
+            f"AWS error{where}: {code}: {message.splitlines()[0] if message else ''}",
+        )
+    if isinstance(error, boto.BotoCoreError):
+        return CliError(EXIT_AWS_ERROR, f"AWS client error{where}: {type(error).__name__}")
+    raise error

@@ -1,0 +1,82 @@
+"""Writes go through Pulumi: values belong to the stack, so this CLI only changes its config
+and runs `pulumi up` / `destroy`, printing every command before it runs it."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manage_secrets.errors import EXIT_ABORTED, EXIT_NO_PULUMI, EXIT_PULUMI_FAILED, CliError
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class PulumiCommand:
+    args: tuple[str, ...]
+    # Secret values reach `pulumi config set` on stdin, never on the command line.
+    stdin: str | None = None
+
+    def shown(self) -> str:
+        line = shlex.join(("pulumi", *self.args))
+        return line + " < (secret value on stdin)" if self.stdin is not None else line
+
+
+@dataclass
+class PulumiPlan:
+    stack: str
+    commands: list[PulumiCommand] = field(default_factory=list)
+    # Steps after the Pulumi commands (e.g. applying the password to RDS): (shown, action).
+    then: list[tuple[str, Callable[[], str]]] = field(default_factory=list)
+
+    def _common(self) -> tuple[str, ...]:
+        return ("--stack", self.stack, "--cwd", str(PROJECT_DIR))
+
+    def config_set(self, key: str, value: str, secret: bool = False) -> PulumiPlan:
+        if secret:
+            args = ("config", "set", *self._common(), "--secret", key)
+            self.commands.append(PulumiCommand(args, stdin=value))
+        else:
+            self.commands.append(PulumiCommand(("config", "set", *self._common(), key, value)))
+        return self
+
+    def run(self, verb: str, yes: bool) -> PulumiPlan:
+        self.commands.append(PulumiCommand((verb, *self._common(), *(["--yes"] if yes else []))))
+        return self
+
+    def execute(self, yes: bool, out=print) -> None:
+        out("commands:")
+        for command in self.commands:
+            out(f"  $ {command.shown()}")
+        for shown, _ in self.then:
+            out(f"  $ {shown}")
+        executable = shutil.which("pulumi")
+        if executable is None:
+            raise CliError(
+                EXIT_NO_PULUMI,
+                "the Pulumi CLI is not installed here: run the commands above where it is",
+            )
+        if not yes:
+            if not sys.stdin.isatty():
+                raise CliError(EXIT_ABORTED, "not confirmed: rerun with --yes to run them")
+            if input("run them? [y/N] ").strip().lower() not in ("y", "yes"):
+                raise CliError(EXIT_ABORTED, "not confirmed: nothing was changed")
+        for done, command in enumerate(self.commands):
+            out(f"$ {command.shown()}")
+            result = subprocess.run(
+                [executable, *command.args], input=command.stdin, text=True, check=False
+            )
+            if result.returncode != 0:
+                raise CliError(
+                    EXIT_PULUMI_FAILED,
+                    f"`{command.shown()}` failed (exit {result.returncode}) after {done} "
+                    "command(s) had run; fix what Pulumi reported and rerun",
+                )
+        for shown, action in self.then:
+            out(f"$ {shown}")
+            out(action())

@@ -1,0 +1,77 @@
+"""The stack outputs other stacks consume through StackReference: one declaration of each.
+
+`__main__.py` exports through `export_outputs`, which refuses a set of values that differs from
+this contract; the tests compare the synthesized stack and the README table with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class StackOutput:
+    name: str
+    type: str  # as the README outputs table writes it
+    secret: bool
+    meaning: str
+
+
+CONTRACT: tuple[StackOutput, ...] = (
+    StackOutput("appSecretsArn", "string", False, "full ARN of `<app>-<stack>-app-secrets`"),
+    StackOutput("appSecretsName", "string", False, "its name"),
+    StackOutput("dbCredentialsArn", "string", False, "full ARN of `<app>-<stack>-db-credentials`"),
+    StackOutput("dbCredentialsName", "string", False, "its name"),
+    StackOutput(
+        "kmsKeyArn",
+        "string or null",
+        False,
+        "the customer-managed key, null with `aws/secretsmanager`",
+    ),
+    StackOutput(
+        "databasePassword",
+        "string",
+        True,
+        "the generated password, for the database stack's RDS master password",
+    ),
+    StackOutput("databaseUsername", "string", False, "the database user both secrets name"),
+    StackOutput("databaseName", "string", False, "the database name both secrets name"),
+    StackOutput("executionRoleArn", "string", False, "ARN of the ECS task execution role"),
+    StackOutput("executionRoleName", "string", False, "its name"),
+    StackOutput("taskDefinitionArn", "string", False, "ARN (with revision) of the task definition"),
+    StackOutput("taskDefinitionFamily", "string", False, "`<app>-<stack>-app`"),
+    StackOutput(
+        "containerSecrets",
+        "list of `{name, valueFrom}`",
+        False,
+        "the container's secret mappings (`valueFrom` = `<secret ARN>:<json key>::`), for "
+        "stacks that define their own task definitions",
+    ),
+    StackOutput(
+        "alarmTopicArn",
+        "string",
+        False,
+        "the SNS topic every alarm notifies (subscribe more endpoints here)",
+    ),
+    StackOutput("alarmNames", "list of strings", False, "the stack's alarm names"),
+    StackOutput(
+        "dashboardName", "string", False, "the CloudWatch dashboard `<app>-<stack>-secrets`"
+    ),
+)
+
+
+def export_outputs(values: Mapping[str, Any]) -> None:
+    """Exports exactly the contract's outputs, secret ones as secrets."""
+    declared = {output.name for output in CONTRACT}
+    if set(values) != declared:
+        raise ValueError(
+            "stack outputs differ from outputs_contract.CONTRACT: "
+            f"missing {sorted(declared - set(values))}, undeclared {sorted(set(values) - declared)}"
+        )
+    for output in CONTRACT:
+        value = values[output.name]
+        pulumi.export(output.name, pulumi.Output.secret(value) if output.secret else value)

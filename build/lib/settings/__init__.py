@@ -1,0 +1,128 @@
+"""The stack's typed settings: read once, validated in one place, before any resource exists.
+
+Key names, types, defaults and accepted forms are declared once, in `settings.declarations`
+(Pulumi.yaml's `config:` block is generated from it); `settings.rules` checks what each accepts.
+Every problem is collected, so one run reports all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from settings import rules
+from settings.declarations import CONFIG_KEYS, MIN_IMPORTED_KEY_LENGTH, ConfigKey
+from settings.model import (
+    ContainerSettings,
+    DatabaseSettings,
+    MonitoringSettings,
+    SecretMapping,
+    Settings,
+)
+from settings.rules import (
+    container_settings,
+    database_settings,
+    monitoring_settings,
+    rotation_token,
+    tags,
+)
+from settings.schema import ConfigError, ConfigProblem, Reader
+
+__all__ = [
+    "CONFIG_KEYS",
+    "ConfigError",
+    "ConfigKey",
+    "ConfigProblem",
+    "ContainerSettings",
+    "DatabaseSettings",
+    "MonitoringSettings",
+    "SecretMapping",
+    "Settings",
+    "load_settings",
+    "problems_with",
+]
+
+
+def load_settings(
+    project: str,
+    stack: str,
+    raw: Callable[[str], str | None],
+    region: str | None,
+    as_secret: Callable[[str], Any] = lambda value: value,
+    is_secret: Callable[[str], bool] = lambda key: False,
+    present: Iterable[str] = (),
+) -> Settings:
+    """Builds the settings from raw config strings (`raw(key)`), or raises ConfigError.
+
+    `present` names every key of the project's namespace the stack has, so that undeclared ones
+    (typos, the old dotted layout) are reported instead of silently ignored. `as_secret` wraps
+    secret values as soon as they are read (the program passes `pulumi.Output.secret`), so no
+    plain copy of them is kept.
+    """
+    reader = Reader(project, raw, is_secret)
+    reader.undeclared(present)
+    app_name = rules.name_prefix(reader, stack)
+    region = rules.region(reader, region)
+
+    database = database_settings(reader)
+    jwt_bytes = reader.integer("jwtBytes")
+    # The declared default is "" (the Pulumi CLI requires a value or a default): generate.
+    imported = reader.value("jwtSecretKey") or None
+    if imported is not None and (
+        len(imported) < MIN_IMPORTED_KEY_LENGTH or not is_secret("jwtSecretKey")
+    ):
+        # Pulumi.yaml cannot make the CLI demand encryption of an optional key (see
+        # tools/project_config.py), so the program does: a plaintext key in a stack file is refused.
+        reader.problem("jwtSecretKey", imported)
+
+    protect = reader.value("protect")
+    window = reader.value("recoveryWindowInDays")
+    if window is not None and not (7 <= window <= 30 or (window == 0 and protect is False)):
+        reader.problem("recoveryWindowInDays", window)
+
+    monitoring = monitoring_settings(reader)
+    settings = Settings(
+        project=project,
+        stack=stack,
+        region=region,
+        app_name=app_name,
+        database=database,
+        jwt_bytes=jwt_bytes,
+        jwt_imported_key=None if imported is None else as_secret(imported),
+        rotation_jwt=rotation_token(reader, "rotationJwt"),
+        rotation_database=rotation_token(reader, "rotationDatabase"),
+        customer_managed_key=reader.value("kmsCustomerManagedKey"),
+        recovery_window_in_days=window,
+        protect=protect,
+        extra_tags=tags(reader, monitoring.create_trail),
+        container=container_settings(reader),
+        monitoring=monitoring,
+    )
+    if reader.problems:
+        raise ConfigError(project, reader.problems)
+    return settings
+
+
+# Stand-ins for the required keys when one other key is checked on its own.
+_REQUIRED_STAND_INS = {
+    "databaseHost": "db.example.com",
+    "containerImage": "registry.example.com/a:1",
+}
+
+
+def problems_with(key: str, value: str, secret: bool = False) -> list[ConfigProblem]:
+    """What the stack's validation says of one value set with `pulumi config set [--secret]`,
+    before it is set (the operations CLI refuses what the next `pulumi up` would refuse)."""
+    values = {**_REQUIRED_STAND_INS, key: value}
+    try:
+        load_settings(
+            "programador-musical",
+            "production",
+            values.get,
+            "us-east-1",
+            is_secret=lambda name: secret and name == key,
+            present=[key],
+        )
+    except ConfigError as error:
+        return [problem for problem in error.problems if problem.key == key]
+    return []

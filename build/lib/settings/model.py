@@ -1,0 +1,81 @@
+"""The typed settings the program composes the stack from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from stack_model.naming import StackNames
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    host: str
+    port: int
+    name: str
+    username: str
+    engine: str
+    password_length: int
+
+
+@dataclass(frozen=True)
+class SecretMapping:
+    env_name: str
+    secret: str  # "app" or "db"
+    key: str
+
+
+@dataclass(frozen=True)
+class ContainerSettings:
+    image: str
+    cpu: int
+    memory: int
+    port: int
+    log_retention_in_days: int
+    secrets: tuple[SecretMapping, ...]
+
+
+@dataclass(frozen=True)
+class MonitoringSettings:
+    alarm_emails: tuple[str, ...]
+    retrieval_threshold: int
+    cloudtrail_log_group: str | None
+    create_trail: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: str
+    stack: str
+    region: str
+    app_name: str
+    database: DatabaseSettings
+    jwt_bytes: int
+    # The imported key stays a secret Output from the moment it is read.
+    jwt_imported_key: Any | None
+    rotation_jwt: str
+    rotation_database: str
+    customer_managed_key: bool
+    recovery_window_in_days: int
+    protect: bool
+    extra_tags: Mapping[str, str]
+    container: ContainerSettings
+    monitoring: MonitoringSettings
+
+    @property
+    def name_prefix(self) -> str:
+        return self.names.prefix
+
+    @property
+    def names(self) -> StackNames:
+        return StackNames(self.app_name, self.stack)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {
+            "Project": self.app_name,
+            "Environment": self.stack,
+            "ManagedBy": "pulumi",
+            **self.extra_tags,
+        }

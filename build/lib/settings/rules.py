@@ -1,0 +1,226 @@
+"""What each setting accepts, and how each section of the config is read."""
+
+from __future__ import annotations
+
+import re
+
+from settings.declarations import (
+    FARGATE_CPU_UNITS,
+    LOG_RETENTION_DAYS,
+    POSTGRES_ENGINES,
+    RDS_RESERVED_USERNAMES,
+    RESERVED_TAG_KEYS,
+)
+from settings.model import ContainerSettings, DatabaseSettings, MonitoringSettings, SecretMapping
+from settings.schema import Reader
+from stack_model.aws_limits import (
+    POSTGRES_RESERVED_WORDS,
+    RESERVED_TAG_PREFIX,
+    TAG_KEY_LENGTH,
+    TAG_LIMIT,
+    TAG_VALUE_LENGTH,
+    TRAIL_TAG_VALUE_MIN,
+    bucket_name_problem,
+    region_problem,
+    tag_text_ok,
+)
+from stack_model.naming import StackNames
+from stack_model.secret_shapes import SECRET_KEYS
+
+# Every pattern here is used with fullmatch: `$` would let a trailing newline through.
+# Lowercase so every derived name also fits S3 and KMS alias rules; 40 leaves room for the
+# longest suffix ("-ecs-execution-role") inside IAM's 64-character role-name limit.
+NAME_PREFIX_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,38}[a-z0-9]")
+DATABASE_IDENTIFIER_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
+HOSTNAME_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+HOSTNAME_PATTERN = re.compile(rf"{HOSTNAME_LABEL}(\.{HOSTNAME_LABEL})*")
+# Local part: printable ASCII without space or "@" (no control characters); domain: DNS labels.
+EMAIL_PATTERN = re.compile(r"[!-?A-~]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+# CloudWatch Logs LogGroupName (botocore logs model: 1-512, [\.\-_/#A-Za-z0-9]+).
+LOG_GROUP_PATTERN = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
+ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IMAGE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}")
+# The operations guide's mappings; config may add more, never replace these.
+BASE_CONTAINER_SECRETS = (
+    ("SECRET_KEY", "app", "jwt_secret_key"),
+    ("DATABASE_PASSWORD", "app", "database_password"),
+)
+# Fargate's CPU units -> memory (MiB) it accepts with them.
+FARGATE_MEMORY = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4097, 1024)),
+    1024: tuple(range(2048, 8193, 1024)),
+    2048: tuple(range(4096, 16385, 1024)),
+    4096: tuple(range(8192, 30721, 1024)),
+    8192: tuple(range(16384, 61441, 4096)),
+    16384: tuple(range(32768, 122881, 8192)),
+}
+assert tuple(FARGATE_MEMORY) == FARGATE_CPU_UNITS
+
+
+def name_prefix(reader: Reader, stack: str) -> str | None:
+    """`<appName>-<stack>` names every resource, so it must fit every service's naming rules."""
+    app_name = reader.value("appName")
+    prefix = f"{app_name}-{stack}"
+    accepted = (
+        f'a name that, joined with the stack as "<appName>-{stack}", is 2-40 lowercase letters, '
+        "digits or hyphens, starting with a letter (it names every resource)"
+    )
+    if not app_name or not NAME_PREFIX_PATTERN.fullmatch(prefix):
+        reader.problem("appName", app_name, accepted)
+        return app_name
+    # The longest derived name with the strictest rules: the trail's S3 bucket.
+    broken = bucket_name_problem(StackNames(app_name, stack).trail_bucket("123456789012"))
+    if broken:
+        reader.problem("appName", app_name, f"{accepted}; its S3 bucket name must be {broken}")
+    return app_name
+
+
+def region(reader: Reader, name: str | None) -> str | None:
+    problem = region_problem(name) if name else "an AWS region such as us-east-1"
+    if problem:
+        reader.problem("aws:region", name, f"{problem}; set it with `pulumi config set aws:region`")
+    return name
+
+
+def tags(reader: Reader, create_trail: bool) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    # CloudTrail refuses empty tag values; only a stack with its own trail tags one.
+    value_min = TRAIL_TAG_VALUE_MIN if create_trail else 0
+    for entry in reader.value("tags") or []:
+        if not isinstance(entry, str) or "=" not in entry:
+            reader.problem("tags", entry)
+            continue
+        key, value = entry.split("=", 1)
+        valid = (
+            len(key) in TAG_KEY_LENGTH
+            and len(value) in TAG_VALUE_LENGTH
+            and len(value) >= value_min
+            and tag_text_ok(key)
+            and tag_text_ok(value)
+            and not key.lower().startswith(RESERVED_TAG_PREFIX)
+            and key not in RESERVED_TAG_KEYS
+            and key not in tags
+        )
+        if not valid:
+            reader.problem("tags", entry)
+            continue
+        tags[key] = value
+    if len(tags) + len(RESERVED_TAG_KEYS) > TAG_LIMIT:
+        reader.problem(
+            "tags",
+            f"{len(tags)} tags",
+            f"at most {TAG_LIMIT - len(RESERVED_TAG_KEYS)} tags: AWS allows {TAG_LIMIT} per "
+            f"resource and the stack adds {', '.join(RESERVED_TAG_KEYS)}",
+        )
+    return tags
+
+
+def _database_identifier(reader: Reader, key: str) -> str | None:
+    name = reader.matching(key, DATABASE_IDENTIFIER_PATTERN)
+    if name and name.lower() in POSTGRES_RESERVED_WORDS:
+        reader.problem(
+            key, name, f"a name that is not a PostgreSQL reserved word ({name.lower()} is)"
+        )
+    return name
+
+
+def database_settings(reader: Reader) -> DatabaseSettings:
+    host = reader.value("databaseHost")
+    if not host or len(host) > 253 or not HOSTNAME_PATTERN.fullmatch(host):
+        reader.problem("databaseHost", host)
+    username = _database_identifier(reader, "databaseUsername")
+    if username and username.lower() in RDS_RESERVED_USERNAMES:
+        reader.problem("databaseUsername", username)
+    engine = reader.value("databaseEngine")
+    if engine not in POSTGRES_ENGINES:
+        reader.problem("databaseEngine", engine)
+    return DatabaseSettings(
+        host=host,
+        port=reader.integer("databasePort"),
+        name=_database_identifier(reader, "databaseName"),
+        username=username,
+        engine=engine,
+        password_length=reader.integer("databasePasswordLength"),
+    )
+
+
+def container_secrets(reader: Reader) -> tuple[SecretMapping, ...]:
+    mappings = [SecretMapping(*base) for base in BASE_CONTAINER_SECRETS]
+    accepted = (
+        '"ENV_VAR=app:<key>" or "ENV_VAR=db:<key>" with a new env var name '
+        "(letters, digits, underscores, not starting with a digit); app keys: "
+        + ", ".join(SECRET_KEYS["app"])
+        + "; db keys: "
+        + ", ".join(SECRET_KEYS["db"])
+    )
+    for entry in reader.value("containerSecrets") or []:
+        env_name, _, reference = entry.partition("=") if isinstance(entry, str) else ("", "", "")
+        secret, _, key = reference.partition(":")
+        taken = {mapping.env_name for mapping in mappings}
+        if (
+            not ENV_NAME_PATTERN.fullmatch(env_name)
+            or env_name in taken
+            or key not in SECRET_KEYS.get(secret, ())
+        ):
+            reader.problem("containerSecrets", entry, accepted)
+            continue
+        mappings.append(SecretMapping(env_name, secret, key))
+    return tuple(mappings)
+
+
+def container_settings(reader: Reader) -> ContainerSettings:
+    image = reader.matching("containerImage", IMAGE_PATTERN)
+    cpu = reader.value("containerCpu")
+    memory = reader.value("containerMemory")
+    if cpu is not None and cpu not in FARGATE_MEMORY:
+        reader.problem("containerCpu", cpu)
+    elif cpu is not None and memory is not None and memory not in FARGATE_MEMORY[cpu]:
+        options = FARGATE_MEMORY[cpu]
+        reader.problem(
+            "containerMemory",
+            memory,
+            f"a Fargate memory size for {cpu} CPU units: {options[0]}-{options[-1]} "
+            f"in steps of {options[1] - options[0]}",
+        )
+    retention = reader.value("logsRetentionInDays")
+    if retention is not None and retention not in LOG_RETENTION_DAYS:
+        reader.problem("logsRetentionInDays", retention)
+    return ContainerSettings(
+        image=image,
+        cpu=cpu,
+        memory=memory,
+        port=reader.integer("containerPort"),
+        log_retention_in_days=retention,
+        secrets=container_secrets(reader),
+    )
+
+
+def monitoring_settings(reader: Reader) -> MonitoringSettings:
+    emails = reader.value("monitoringAlarmEmails") or []
+    for email in emails:
+        if not isinstance(email, str) or not EMAIL_PATTERN.fullmatch(email):
+            reader.problem("monitoringAlarmEmails", email)
+    log_group = reader.value("monitoringCloudTrailLogGroup") or None
+    create_trail = reader.value("monitoringCreateTrail")
+    if log_group is not None and not LOG_GROUP_PATTERN.fullmatch(log_group):
+        reader.problem("monitoringCloudTrailLogGroup", log_group)
+    elif log_group is not None and create_trail:
+        reader.problem(
+            "monitoringCloudTrailLogGroup",
+            log_group,
+            "either an existing trail log group or monitoringCreateTrail=true, not both",
+        )
+    return MonitoringSettings(
+        alarm_emails=tuple(e for e in emails if isinstance(e, str)),
+        retrieval_threshold=reader.integer("monitoringRetrievalThreshold"),
+        cloudtrail_log_group=log_group,
+        create_trail=create_trail,
+    )
+
+
+def rotation_token(reader: Reader, key: str) -> str:
+    token = reader.value(key)
+    if not token or len(token) > 128 or not token.isprintable():
+        reader.problem(key, token)
+    return token

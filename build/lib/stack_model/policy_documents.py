@@ -1,0 +1,41 @@
+"""IAM-style policy documents (identity, trust, key and resource policies) as JSON strings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+
+def policy_document(*statements: Mapping[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def statement(
+    actions: str | list[str],
+    resources: str | list[str],
+    *,
+    sid: str | None = None,
+    effect: str = "Allow",
+    principal: Any = None,
+    condition: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"Sid": sid} if sid else {}
+    result["Effect"] = effect
+    if principal is not None:
+        result["Principal"] = principal
+    result["Action"] = actions
+    if resources is not None:
+        result["Resource"] = resources
+    if condition:
+        result["Condition"] = dict(condition)
+    return result
+
+
+def assumable_by(service: str, condition: Mapping[str, Any], sid: str | None = None) -> str:
+    """A trust policy letting one AWS service assume the role, under the given conditions."""
+    return policy_document(
+        statement(
+            "sts:AssumeRole", None, sid=sid, principal={"Service": service}, condition=condition
+        )
+    )

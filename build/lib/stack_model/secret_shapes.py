@@ -1,0 +1,31 @@
+"""Facts about the generated credentials, shared by the secrets component and its tests."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+# RDS PostgreSQL rejects "/", "@", '"' and spaces in a master password; "'" is left out too
+# because it breaks naive shell quoting in runbooks. What remains is safe once percent-encoded.
+PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?"
+RDS_FORBIDDEN_PASSWORD_CHARACTERS = frozenset('/@" ')
+
+APP_SECRET_KEYS = (
+    "jwt_secret_key",
+    "database_url",
+    "database_host",
+    "database_name",
+    "database_username",
+    "database_password",
+)
+# The shape AWS's RDS rotation functions read; keep it as it is.
+DB_CREDENTIAL_KEYS = ("username", "password", "engine", "host", "port", "dbname")
+# How config and container mappings name the two secrets, and the JSON keys each one holds.
+SECRET_KEYS = {"app": APP_SECRET_KEYS, "db": DB_CREDENTIAL_KEYS}
+
+
+def database_url(username: str, password: str, host: str, port: int, dbname: str) -> str:
+    """A libpq/SQLAlchemy URL whose user and password survive any character by percent-encoding."""
+    return (
+        f"postgresql://{quote(username, safe='')}:{quote(password, safe='')}"
+        f"@{host}:{port}/{quote(dbname, safe='')}"
+    )

@@ -1,0 +1,30 @@
+"""The Pulumi SDK's private parts the offline harness cannot do without, all here.
+
+Everything else goes through the public testing API: `pulumi.runtime.set_mocks` (with our own
+monitor), `pulumi.runtime.Mocks`, and `pulumi.runtime.test` to run the program and await its
+outputs. The SDK versions are pinned exactly in requirements-dev.txt, so a release that changes
+one of these arrives as a Dependabot pull request whose `make test` shows it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.sync_await import _ensure_event_loop
+
+# How a secret travels in a property map (sdk/python/lib/pulumi/runtime/rpc.py): mocks return
+# state in that form so additionalSecretOutputs come back as secrets, as from the engine.
+SECRET_SIGNATURE = {rpc._special_sig_key: rpc._special_secret_sig}
+
+
+def forget_root_stack() -> None:
+    """set_mocks creates a root stack only when there is none (runtime/mocks.py, set_mocks), so
+    each synth in one process clears the previous one's first."""
+    runtime_settings.ROOT.set(None)
+
+
+def thread_event_loop() -> asyncio.AbstractEventLoop:
+    """The event loop MockMonitor gives the current executor thread (runtime/sync_await.py)."""
+    return _ensure_event_loop()
