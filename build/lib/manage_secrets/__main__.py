@@ -1,5 +1,0 @@
-import sys
-
-from manage_secrets.cli import main
-
-sys.exit(main())
