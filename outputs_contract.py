@@ -1,7 +1,7 @@
 """The stack outputs other stacks consume through StackReference: one declaration of each.
 
 `__main__.py` exports through `export_outputs`, which refuses a set of values that differs from
-this contract; the tests compare the synthesized stack and the README table with it.
+this contract; docs/outputs.md's table is generated from it (tools/docs_tables.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pulumi
 @dataclass(frozen=True)
 class StackOutput:
     name: str
-    type: str  # as the README outputs table writes it
+    type: str  # as docs/outputs.md writes it
     secret: bool
     meaning: str
 

@@ -15,14 +15,13 @@ from manage_secrets import arguments, process_end
 from manage_secrets.errors import (
     EXIT_CHECKS_FAILED,
     EXIT_CODES_HELP,
+    EXIT_INTERNAL,
     EXIT_OK,
     EXIT_USAGE,
     CliError,
 )
 from manage_secrets.stack import CONFIG_FOR_KEY, DEFAULT_APP, NOT_SETTABLE
 from stack_model.naming import StackNames
-
-EXIT_INTERNAL = 70
 
 
 class _Parser(argparse.ArgumentParser):

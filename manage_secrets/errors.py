@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from manage_secrets.process_end import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
+
 EXIT_OK = 0
 EXIT_CHECKS_FAILED = 1
 EXIT_NOT_FOUND = 3
@@ -18,17 +20,39 @@ EXIT_ABORTED = 13
 EXIT_AWS_ERROR = 14
 EXIT_NOT_READY = 15
 EXIT_USAGE = 64
+EXIT_INTERNAL = 70
 
-EXIT_CODES_HELP = """exit codes:
-  0  done                        7  secret scheduled for deletion
-  1  doctor found failures       8  secret string is not JSON
-  3  secret not found            9  no region, or region/endpoint unreachable
-  4  access denied              10  Pulumi CLI not installed (commands printed)
-  5  no or invalid credentials  11  a Pulumi command failed
-  6  throttled after retries    12  no such JSON key
- 13  not confirmed              14  other AWS error
- 15  RDS instance not available 64  bad arguments
-130  interrupted (Ctrl-C)"""
+# What each exit code means: `--help` prints it and docs/operations-cli.md's table is generated
+# from it (python -m tools.docs_tables).
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (EXIT_OK, "done"),
+    (EXIT_CHECKS_FAILED, "doctor found failures"),
+    (EXIT_NOT_FOUND, "secret not found"),
+    (EXIT_ACCESS_DENIED, "access denied"),
+    (EXIT_NO_CREDENTIALS, "no or invalid credentials"),
+    (EXIT_THROTTLED, "throttled after retries"),
+    (EXIT_SCHEDULED_FOR_DELETION, "secret scheduled for deletion"),
+    (EXIT_NOT_JSON, "secret string is not JSON"),
+    (EXIT_REGION, "no region, or region/endpoint unreachable"),
+    (EXIT_NO_PULUMI, "Pulumi CLI not installed (commands printed)"),
+    (EXIT_PULUMI_FAILED, "a Pulumi command failed"),
+    (EXIT_NO_SUCH_KEY, "no such JSON key"),
+    (EXIT_ABORTED, "not confirmed"),
+    (EXIT_AWS_ERROR, "other AWS error"),
+    (EXIT_NOT_READY, "RDS instance not available"),
+    (EXIT_USAGE, "bad arguments (nothing runs; what was typed after a key is never repeated)"),
+    (EXIT_INTERNAL, "unexpected error: rerun with MANAGE_SECRETS_DEBUG=1 and report it"),
+    (EXIT_INTERRUPTED, "interrupted (Ctrl-C)"),
+    (EXIT_BROKEN_PIPE, "the reader went away (`... | head`)"),
+)
+
+
+def _exit_codes_help() -> str:
+    lines = [f"{code:>5}  {meaning}" for code, meaning in EXIT_CODES]
+    return "exit codes:\n" + "\n".join(lines)
+
+
+EXIT_CODES_HELP = _exit_codes_help()
 
 
 class CliError(Exception):

@@ -52,12 +52,12 @@ def check_instance(aws, instance: str) -> None:
             EXIT_ACCESS_DENIED,
             f"cannot check that {principal} may {ACTION} on {instance}: "
             "iam:SimulatePrincipalPolicy is denied; allow it, or rotate through the database "
-            "stack (README, database password runbook); nothing was changed",
+            "stack (docs/runbooks.md, database password); nothing was changed",
         ) from None
     decision = result["EvaluationResults"][0]["EvalDecision"]
     if decision != "allowed":
         raise CliError(
             EXIT_ACCESS_DENIED,
             f"{principal} may not {ACTION} on {instance} ({decision}): grant it, or rotate "
-            "through the database stack (README, database password runbook); nothing was changed",
+            "through the database stack (docs/runbooks.md, database password); nothing was changed",
         )

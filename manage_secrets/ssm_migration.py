@@ -41,7 +41,7 @@ class Migration:
         for parameter in self.generated:
             lines.append(
                 f"  {parameter}: not migrated, the stack generates the password; after the "
-                "first `pulumi up`, apply it to RDS (README, database password runbook)"
+                "first `pulumi up`, apply it to RDS (docs/runbooks.md, database password)"
             )
         for parameter in self.unknown:
             lines.append(f"  {parameter}: not migrated, no config key matches it (set by hand)")

@@ -1,6 +1,6 @@
 """Every config key of the stack, declared once: name, type, default, accepted form, secrecy.
 
-The `config:` block of Pulumi.yaml and the README's configuration table are generated from this
+The `config:` block of Pulumi.yaml and docs/configuration.md's table are generated from this
 tuple (`python -m tools.project_config --write`); a test fails when either drifts from it.
 
 Keys are flat camelCase names. The Pulumi CLI looks up every declared key as a property path
@@ -38,7 +38,7 @@ class ConfigKey:
     name: str
     type: str  # string, integer, boolean or array (of strings)
     description: str
-    accepted: str  # what a valid value looks like, for errors and the README
+    accepted: str  # what a valid value looks like, for errors and the docs
     default: object = None  # None: required, the stack file must set it
     secret: bool = False
     low: int | None = None

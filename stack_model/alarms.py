@@ -31,8 +31,9 @@ class Alarm:
 RETRIEVAL_VOLUME = Alarm(
     "retrieval-volume",
     None,
-    "GetSecretValue calls in this account and region (AWS/Usage CallCount) over the threshold "
-    "in 5 minutes; AWS counts calls per account, not per secret.",
+    "More GetSecretValue calls in this account and region (AWS/Usage CallCount) in 5 minutes "
+    "than monitoringRetrievalThreshold (default 10); AWS counts calls per account, not per "
+    "secret.",
     "$0.10 (alarm; usage metrics are free)",
     (
         "ECS service events: tasks crash-looping (each start reads the secrets).",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -91,11 +92,18 @@ def test_the_cli_starts_without_the_pulumi_sdk_or_boto3():
 def test_pip_install_cli_extra_gives_a_working_manage_secrets(tmp_path):
     """`pip install '.[cli]'` in a new virtualenv, then the console script, run away from the
     checkout so nothing comes from it."""
+    # A copy of the checkout: pip builds in the source tree and would leave build/ behind.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(".*", "venv", "build", "*.egg-info", "__pycache__"),
+    )
     environment = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(environment)
     pip = [str(environment / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
     installed = subprocess.run(
-        [*pip, "install", "--quiet", f"{ROOT}[cli]"],
+        [*pip, "install", "--quiet", f"{source}[cli]"],
         capture_output=True,
         text=True,
         env={**os.environ, "PIP_NO_INPUT": "1"},

@@ -1,4 +1,4 @@
-"""Every `pulumi config` command line the README and the operations CLI's messages give, replayed
+"""Every `pulumi config` command line the README, the docs and the operations CLI's messages give, replayed
 with the CLI's own semantics onto a copy of the stack: the CLI accepts the result and the program
 reads the intended value. (The commands the operations CLI runs are replayed in
 test_manage_secrets.py, from what its stub `pulumi` recorded.)"""
@@ -15,12 +15,12 @@ from tools.pulumi_cli.config_commands import ConfigCommandError
 from tools.synth import StackRefused, synthesize
 
 IMPORTED_KEY = "imported-jwt-key-0123456789abcdefghijklmnop"
-# Placeholders the README uses, and what a user would type for them.
+# Placeholders the docs use, and what a user would type for them.
 TYPED_FOR = {
     '"$(date +%F)"': "2026-12-01",
     "<address>": "db-new.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com",
 }
-# The value the program must then read, per command (as the README means it).
+# The value the program must then read, per command (as the docs mean it).
 INTENDED = {
     "pulumi config set containerImage 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2": (
         "containerImage",
@@ -37,11 +37,15 @@ INTENDED = {
     "pulumi config set databaseHost <address>": ("databaseHost", TYPED_FOR["<address>"]),
     "pulumi config set protect false": ("protect", False),
 }
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "manage_secrets").glob("*.py"))]
+DOCUMENTS = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "manage_secrets").glob("*.py")),
+]
 
 
 def documented_commands() -> list[str]:
-    """Every `pulumi config set|rm <key> ...` in the README (inline code or code blocks) and in
+    """Every `pulumi config set|rm <key> ...` in the README and docs (inline code or code blocks) and in
     the operations CLI's messages."""
     pattern = r"pulumi config (?:set|rm) [^`\n#|\"]*(?:\"\$\(date \+%F\)\")?"
     found = [c for path in DOCUMENTS for c in re.findall(pattern, path.read_text())]

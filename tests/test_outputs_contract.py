@@ -1,9 +1,7 @@
 """The outputs other stacks consume are declared once (outputs_contract.py); the synthesized
-stack and the README table must say exactly the same."""
+stack and docs/outputs.md must say exactly the same."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from conftest import ROOT, synth
@@ -37,14 +35,14 @@ def test_every_output_has_its_declared_type(kms):
         assert TYPE_CHECKS[output.type](result.outputs[output.name]), output.name
 
 
-def test_readme_outputs_table_matches_the_contract():
-    readme = (ROOT / "README.md").read_text()
-    table = readme.split("## Outputs", 1)[1].split("\n\n")[1]
-    rows = [
-        [cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()[2:]
-    ]
-    documented = [(re.sub(r"`", "", name), kind, secret) for name, kind, secret, _ in rows]
-    assert documented == [(o.name, o.type, "yes" if o.secret else "no") for o in CONTRACT]
+def test_the_outputs_doc_holds_the_table_generated_from_the_contract():
+    from tools import docs_tables
+
+    document = (ROOT / "docs" / "outputs.md").read_text()
+    assert "outputs-table" in docs_tables.blocks_in(document)
+    assert document == docs_tables.rendered(document)
+    for output in CONTRACT:
+        assert f"| `{output.name}` | {output.type} |" in document
 
 
 def test_export_outside_the_contract_is_refused():

@@ -43,14 +43,14 @@ def test_runtime_requirements_use_compatible_release_pins():
     assert all("~=" in line for line in lines)
 
 
-def test_pulumi_yaml_config_and_readme_table_are_generated_from_the_declarations():
-    from tools import project_config
+def test_pulumi_yaml_config_and_the_config_table_are_generated_from_the_declarations():
+    from tools import docs_tables, project_config
 
     assert (ROOT / "Pulumi.yaml").read_text() == project_config.project_file()
-    assert (ROOT / "README.md").read_text() == project_config.readme()
-    readme = (ROOT / "README.md").read_text()
+    reference = (ROOT / "docs" / "configuration.md").read_text()
+    assert reference == docs_tables.rendered(reference)
     for key in yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]:
-        assert f"| `{key}` |" in readme, key
+        assert f"| `{key}` |" in reference, key
 
 
 def test_ci_runs_the_readme_test_command():

@@ -1,4 +1,4 @@
-"""The GitHub Actions workflow keeps the delivery rules the README promises."""
+"""The GitHub Actions workflow keeps the delivery rules docs/ci-cd.md promises."""
 
 from __future__ import annotations
 

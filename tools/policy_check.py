@@ -2,7 +2,7 @@
 
 The rules are the very objects `policy/__main__.py` hands to PolicyPack; here they are called
 with the program's inputs as the synth mocks saw them. `pulumi preview --policy-pack policy`
-runs them on provider-checked inputs instead (README, "Guardrails").
+runs them on provider-checked inputs instead (docs/guardrails.md).
 
     python -m tools.policy_check [--stack NAME ...] [--config key=value ...]
 

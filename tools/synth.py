@@ -50,6 +50,19 @@ EXIT_PROGRAM_FAILED = 1
 EXIT_CONFIG_ERROR = 2
 EXIT_NO_STACK = 3
 EXIT_USAGE = 64
+SYNTH_EXIT_CODES = (
+    (EXIT_OK, "rendered (or the change plan printed)"),
+    (EXIT_PROGRAM_FAILED, "the program failed, or the base of a change plan could not be rendered"),
+    (
+        EXIT_CONFIG_ERROR,
+        "invalid configuration: the Pulumi CLI's refusal (with the file and line of a broken stack "
+        "file) or every problem the program found, on stderr; never a value",
+    ),
+    (EXIT_NO_STACK, "no such stack file"),
+    (EXIT_USAGE, "bad arguments (never repeated: they may hold a secret)"),
+    (process_end.EXIT_INTERRUPTED, "interrupted (Ctrl-C)"),
+    (process_end.EXIT_BROKEN_PIPE, "the reader went away (`... | head`)"),
+)
 
 
 class SynthUsageError(Exception):

@@ -35,7 +35,7 @@ database = aws.rds.Instance(
     tags={"Environment": environment, "ManagedBy": "pulumi", "CredentialsSecret": credentials_arn},
 )
 
-# Set this as `databaseHost` of the secrets stack, then `pulumi up` there (README).
+# Set this as `databaseHost` of the secrets stack, then `pulumi up` there (docs/deploying.md).
 pulumi.export("address", database.address)
 pulumi.export("port", database.port)
 pulumi.export("credentialsSecretArn", credentials_arn)
