@@ -14,12 +14,15 @@ from components.secret_access import ContainerSecret, read_policy_json
 from settings.model import DatabaseSettings, Settings
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import (
-    APP_SECRET_KEYS,
-    DB_CREDENTIAL_KEYS,
     PASSWORD_SPECIAL_CHARACTERS,
     SECRET_KEYS,
+    app_secret_values,
     database_url,
+    db_credential_values,
 )
+
+APP = "JWT signing key and database connection settings of the application"
+DB = "Database credentials in the shape AWS's RDS rotation functions expect"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,37 +123,14 @@ class ApplicationSecrets(pulumi.ComponentResource):
                 database.username, secret, database.host, database.port, database.name
             )
         )
-        app_values = (
-            jwt_secret_key,
-            url,
-            database.host,
-            database.name,
-            database.username,
-            self.database_password,
-        )
-        db_values = (
-            database.username,
-            self.database_password,
-            database.engine,
-            database.host,
-            database.port,
-            database.name,
-        )
+        password_value = self.database_password
+        app_values = app_secret_values(jwt_secret_key, url, database, password_value)
+        db_values = db_credential_values(database, password_value)
         self.app_secrets = self._secret(
-            children,
-            "app-secrets",
-            names.app_secrets,
-            "JWT signing key and database connection settings of the application",
-            dict(zip(APP_SECRET_KEYS, app_values, strict=True)),
-            args,
+            children, "app-secrets", names.app_secrets, APP, app_values, args
         )
         self.db_credentials = self._secret(
-            children,
-            "db-credentials",
-            names.db_credentials,
-            "Database credentials in the shape AWS's RDS rotation functions expect",
-            dict(zip(DB_CREDENTIAL_KEYS, db_values, strict=True)),
-            args,
+            children, "db-credentials", names.db_credentials, DB, db_values, args
         )
         self.register_outputs(
             {

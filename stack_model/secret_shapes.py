@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
 from urllib.parse import quote
 
 # RDS PostgreSQL rejects "/", "@", '"' and spaces in a master password; "'" is left out too
@@ -29,3 +30,32 @@ def database_url(username: str, password: str, host: str, port: int, dbname: str
         f"postgresql://{quote(username, safe='')}:{quote(password, safe='')}"
         f"@{host}:{port}/{quote(dbname, safe='')}"
     )
+
+
+class Database(Protocol):
+    """Where the secrets point: what settings.model.DatabaseSettings holds."""
+
+    host: str
+    port: int
+    name: str
+    username: str
+    engine: str
+
+
+def app_secret_values(jwt_secret_key: Any, url: Any, database: Database, password: Any) -> dict:
+    """The JSON object of `<prefix>-app-secrets`, key for key (values may be Pulumi Outputs)."""
+    values = (jwt_secret_key, url, database.host, database.name, database.username, password)
+    return dict(zip(APP_SECRET_KEYS, values, strict=True))
+
+
+def db_credential_values(database: Database, password: Any) -> dict:
+    """The JSON object of `<prefix>-db-credentials`, in the shape RDS rotation functions read."""
+    values = (
+        database.username,
+        password,
+        database.engine,
+        database.host,
+        database.port,
+        database.name,
+    )
+    return dict(zip(DB_CREDENTIAL_KEYS, values, strict=True))
