@@ -1,5 +1,3 @@
-import sys
+from manage_secrets.cli import console_main
 
-from manage_secrets.cli import main
-
-sys.exit(main())
+console_main()
