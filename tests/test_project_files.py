@@ -68,3 +68,17 @@ def test_only_required_keys_lack_a_default():
     with pytest.raises(ConfigError) as caught:
         load_settings("programador-musical", "production", lambda key: None, "us-east-1")
     assert {problem.key for problem in caught.value.problems} == without_default
+
+
+def test_a_bare_make_lists_every_target_with_what_it_does():
+    import re
+    import subprocess
+
+    done = subprocess.run(
+        ["make", "--no-print-directory"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    listed = dict(re.findall(r"(?m)^  ([a-z]+)\s+(.+)$", done.stdout))
+    phony = (ROOT / "Makefile").read_text().split(".PHONY:", 1)[1].splitlines()[0].split()
+    assert set(listed) == set(phony)
+    assert all(listed.values())
