@@ -26,7 +26,7 @@ SYNTH = [sys.executable, "-m", "tools.synth", "--stack", "production"]
 SYNTH_WITH_GC = [
     sys.executable,
     "-c",
-    "import sys; from tools.synth import main; sys.exit(main([]))",
+    "import sys; from tools.synth_cli import main; sys.exit(main([]))",
 ]
 
 

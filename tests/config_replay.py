@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from settings.schema import Reader
 from tools.pulumi_cli.config_commands import run
-from tools.synth import load_stack_config
+from tools.stack_loading import load_stack_config
 
 PROJECT = "programador-musical"
 

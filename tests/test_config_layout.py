@@ -22,7 +22,8 @@ from tools.pulumi_cli.workspace import (
     load_project_stack,
     validate_project_file,
 )
-from tools.synth import load_stack_config, synthesize
+from tools.stack_loading import load_stack_config
+from tools.synth import synthesize
 
 DOTTED = ROOT / "tests" / "fixtures" / "dotted_layout"
 PROGRAMS = [ROOT, ROOT / "examples" / "database", ROOT / "examples" / "service"]

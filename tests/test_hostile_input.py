@@ -15,7 +15,9 @@ import pytest
 from conftest import ROOT, run_synth
 
 from settings import ConfigError
-from tools.synth import EXIT_CONFIG_ERROR, StackRefused, main, synthesize
+from tools.stack_loading import StackRefused
+from tools.synth import synthesize
+from tools.synth_cli import EXIT_CONFIG_ERROR, main
 
 SECRET = "PLAINTEXT-JWT-KEY-0123456789abcdefghijklmnop"
 

@@ -181,7 +181,7 @@ def test_values_set_as_secrets_are_masked_in_errors():
 
 
 def test_encrypted_stack_values_are_secret_in_the_synth(tmp_path):
-    from tools.synth import load_stack_config
+    from tools.stack_loading import load_stack_config
 
     (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
     (tmp_path / "Pulumi.dev.yaml").write_text(

@@ -116,9 +116,10 @@ def check(result: SynthResult, policies=None) -> list[Violation]:
 
 def main(argv=None) -> int:
     from settings import ConfigError
-    from tools.synth import (
+    from tools.stack_loading import NoSuchStack, StackRefused
+    from tools.synth_cli import (
         EXIT_CONFIG_ERROR,
-        StackRefused,
+        EXIT_NO_STACK,
         SynthUsageError,
         _Parser,
         add_config_argument,
@@ -145,6 +146,9 @@ def main(argv=None) -> int:
         except SynthUsageError as error:
             print(f"policy_check: {error}", file=sys.stderr)
             return error.exit_code
+        except NoSuchStack as error:
+            print(f"policy_check: {error}", file=sys.stderr)
+            return EXIT_NO_STACK
         except ConfigError as error:
             print(error, file=sys.stderr)
             return EXIT_CONFIG_ERROR
