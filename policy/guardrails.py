@@ -47,6 +47,12 @@ SSM_PARAMETER_ARN = re.compile(
 )
 
 
+def _called(resource) -> str:
+    """The name a resource has in AWS when it has one (what an operator searches for), else its
+    logical name in the program."""
+    return str(resource.props.get("name") or resource.name)
+
+
 def _as_list(value: Any) -> list:
     if value is None:
         return []
@@ -76,8 +82,8 @@ def _recovery_window(args: ResourceValidationArgs, report: ReportViolation) -> N
     window = args.props.get("recoveryWindowInDays", 30)
     if isinstance(window, (int, float)) and window < MIN_RECOVERY_WINDOW_DAYS:
         report(
-            f"secret {args.name} has a recovery window of {window} days, so a deletion cannot be "
-            f"undone: set recoveryWindowInDays to {MIN_RECOVERY_WINDOW_DAYS}-30 "
+            f"secret {_called(args)} has a recovery window of {window} days, so a deletion "
+            f"cannot be undone: set recoveryWindowInDays to {MIN_RECOVERY_WINDOW_DAYS}-30 "
             "(config recoveryWindowInDays)"
         )
 
@@ -89,7 +95,7 @@ def _customer_managed_key(args: ResourceValidationArgs, report: ReportViolation)
     key = args.props.get("kmsKeyId")
     if not key or key in ("alias/aws/secretsmanager",):
         report(
-            f"secret {args.name} uses the AWS-managed aws/secretsmanager key, whose policy you "
+            f"secret {_called(args)} uses the AWS-managed aws/secretsmanager key, whose policy you "
             "cannot restrict: set kmsCustomerManagedKey to true"
         )
 
@@ -145,8 +151,9 @@ def _no_wildcard_secret_access(args: ResourceValidationArgs, report: ReportViola
         return
     for problem in wildcard_secret_grants(document):
         report(
-            f"policy {args.name}: {problem}; grant secretsmanager:GetSecretValue/DescribeSecret "
-            "on exact secret ARNs (ApplicationSecrets.grant_read) and kms:Decrypt on one key"
+            f"policy {_called(args)}: {problem}; grant "
+            "secretsmanager:GetSecretValue/DescribeSecret on exact secret ARNs "
+            "(ApplicationSecrets.grant_read) and kms:Decrypt on one key"
         )
 
 
@@ -222,7 +229,7 @@ def _execution_role_trust(args: ResourceValidationArgs, report: ReportViolation)
         return
     for problem in trust_problems(document):
         report(
-            f"ECS execution role {args.name}: {problem}; trust only ecs-tasks.amazonaws.com "
+            f"ECS execution role {_called(args)}: {problem}; trust only ecs-tasks.amazonaws.com "
             "with aws:SourceAccount = this account"
         )
 
@@ -230,7 +237,7 @@ def _execution_role_trust(args: ResourceValidationArgs, report: ReportViolation)
 # 7 ---------------------------------------------------------------------------------------------
 def _kms_rotation(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type == KMS_KEY and args.props.get("enableKeyRotation") is not True:
-        report(f"KMS key {args.name} does not rotate: set enable_key_rotation=True")
+        report(f"KMS key {_called(args)} does not rotate: set enable_key_rotation=True")
 
 
 # 8 ---------------------------------------------------------------------------------------------
@@ -239,7 +246,7 @@ def _production_secrets_protected(args: ResourceValidationArgs, report: ReportVi
         return
     if not args.opts.protect:
         report(
-            f"production secret {args.name} is not protected: keep config protect=true so "
+            f"production secret {_called(args)} is not protected: keep config protect=true so "
             "`pulumi destroy` cannot delete it"
         )
 
@@ -247,7 +254,7 @@ def _production_secrets_protected(args: ResourceValidationArgs, report: ReportVi
 # 9 ---------------------------------------------------------------------------------------------
 def _log_retention(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type == LOG_GROUP and not args.props.get("retentionInDays"):
-        report(f"log group {args.name} keeps logs forever: set retention_in_days")
+        report(f"log group {_called(args)} keeps logs forever: set retention_in_days")
 
 
 # 10 --------------------------------------------------------------------------------------------
@@ -270,7 +277,7 @@ def _alarms_present(args: StackValidationArgs, report: ReportViolation) -> None:
     for alarm in alarms:
         if not _as_list(alarm.props.get("alarmActions")):
             report(
-                f"alarm {alarm.name} notifies nobody: give it the alarm topic as alarm_actions",
+                f"alarm {_called(alarm)} notifies nobody: give it the alarm topic as alarm_actions",
                 alarm.urn,
             )
 
@@ -303,7 +310,7 @@ def _grant_problems(args: StackValidationArgs) -> list[tuple[str, str | None]]:
                 else:
                     problems.append(
                         (
-                            f"execution role policy {policy.name} grants {resource}, which is "
+                            f"execution role policy {_called(policy)} grants {resource}, which is "
                             "not a secret of this stack: grant only this stack's secrets",
                             policy.urn,
                         )
@@ -312,7 +319,7 @@ def _grant_problems(args: StackValidationArgs) -> list[tuple[str, str | None]]:
         if arn is not None and arn not in readable:
             problems.append(
                 (
-                    f"secret {secret.name} is read by no ECS execution role: grant it "
+                    f"secret {_called(secret)} is read by no ECS execution role: grant it "
                     "(secrets.grant_read) or remove it",
                     secret.urn,
                 )
