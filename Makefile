@@ -53,8 +53,9 @@ unit: $(DEV_STAMP) ## pytest, one worker per core
 policy: $(DEV_STAMP) ## the CrossGuard policy pack, offline, on both stacks
 	$(PY) -m tools.policy_check --stack production --stack staging
 
-workflows: $(DEV_STAMP) ## check-jsonschema and zizmor on the GitHub workflow
+workflows: $(DEV_STAMP) ## check-jsonschema and zizmor on the GitHub workflow and Dependabot
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(VENV)/bin/zizmor --offline --config .github/zizmor.yml --min-severity medium .github/workflows/
 
 test: lint unit policy workflows ## everything CI runs
