@@ -1,6 +1,6 @@
 """python -m manage_secrets <command> [--stack production] [--region ...]
 
-Read commands talk to AWS directly (boto3, standard retry mode). Writes go through Pulumi,
+Read commands talk to AWS directly (botocore, standard retry mode). Writes go through Pulumi,
 which owns the values: the CLI prints each Pulumi command before it runs it.
 """
 

@@ -86,7 +86,7 @@ def versions(aws: Aws, names: StackNames) -> str:
 
 
 def _all_versions(secrets, secret_name: str) -> list[dict]:
-    # boto3 has no paginator for ListSecretVersionIds; follow NextToken by hand.
+    # botocore has no paginator for ListSecretVersionIds; follow NextToken by hand.
     versions, token = [], None
     while True:
         page = secrets.list_secret_version_ids(
