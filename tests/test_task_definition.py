@@ -195,3 +195,57 @@ def _run_program(source: str):
         (directory / "Pulumi.production.yaml").write_text("config:\n  aws:region: eu-west-1\n")
         (directory / "__main__.py").write_text(source)
         return synthesize("production", program_dir=directory)
+
+
+WIRING_PROGRAM = """
+from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
+from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
+from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
+from settings.model import DatabaseSettings
+from stack_model.naming import StackNames
+
+database = DatabaseSettings(host="db.example.com", port=5432, name="demo", username="demo",
+                            engine="postgres", password_length=20)
+
+def secrets(name, app):
+    return ApplicationSecrets(name, ApplicationSecretsArgs(
+        names=StackNames(app, "production"), database=database, jwt_bytes=32,
+        rotation_jwt="initial", rotation_database="initial", customer_managed_key=False,
+        recovery_window_in_days=30, protect=True))
+
+first, second = secrets("first", "one"), secrets("second", "two")
+role = EcsExecutionRole("role", EcsExecutionRoleArgs(names=StackNames("demo", "production")))
+entries = [first.container_secret("A", "app", "jwt_secret_key"),
+           first.container_secret("B", "db", "password"),
+           second.container_secret("C", "app", "database_url")]
+ApplicationTaskDefinition("task", ApplicationTaskDefinitionArgs(
+    names=StackNames("demo", "production"), image="example.com/app:1", execution_role=role,
+    container_secrets=entries, cpu=256, memory=512, container_port=8080,
+    log_retention_in_days=30))
+"""
+
+
+def test_wiring_container_secrets_grants_the_role_exactly_their_secrets_once_each():
+    result = _run_program(WIRING_PROGRAM)
+    policies = result.resources_of("aws:iam/rolePolicy:RolePolicy")
+    # Two entries read `first`, one reads `second`: one policy per secrets component.
+    assert sorted(p["inputs"]["name"] for p in policies) == [
+        "demo-production-ecs-execution-secrets",
+        "demo-production-ecs-execution-secrets-1",
+    ]
+    granted = []
+    for policy in policies:
+        (read,) = json.loads(policy["inputs"]["policy"])["Statement"]
+        granted.append(
+            sorted(arn.split(":secret:")[1].rsplit("-", 1)[0] for arn in read["Resource"])
+        )
+    assert sorted(granted) == [
+        ["one-production-app-secrets", "one-production-db-credentials"],
+        ["two-production-app-secrets", "two-production-db-credentials"],
+    ]
+
+
+def test_a_task_without_container_secrets_grants_no_secret_read():
+    program = WIRING_PROGRAM.replace("container_secrets=entries", "container_secrets=[]")
+    result = _run_program(program)
+    assert result.resources_of("aws:iam/rolePolicy:RolePolicy") == []
