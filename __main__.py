@@ -7,16 +7,15 @@ from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
 from outputs_contract import export_outputs
 from settings.program import settings_from_pulumi
+from stack_model.logical_names import AUDIT_TRAIL, EXECUTION_ROLE, MONITORING, SECRETS, TASK
 
 settings = settings_from_pulumi()
 
 # 1. The two secrets and their generated values.
-secrets = ApplicationSecrets("application-secrets", ApplicationSecretsArgs.from_settings(settings))
+secrets = ApplicationSecrets(SECRETS.name, ApplicationSecretsArgs.from_settings(settings))
 
 # 2. The ECS execution role (image pull and logs; secret reads are granted by what uses them).
-execution_role = EcsExecutionRole(
-    "ecs-execution-role", EcsExecutionRoleArgs.from_settings(settings)
-)
+execution_role = EcsExecutionRole(EXECUTION_ROLE.name, EcsExecutionRoleArgs.from_settings(settings))
 
 # 3. The task definition. Each container secret carries its secret, so wiring it grants the
 #    execution role read access to exactly that secret's ARN (and its key).
@@ -25,7 +24,7 @@ container_secrets = [
     for mapping in settings.container.secrets
 ]
 task = ApplicationTaskDefinition(
-    "application-task",
+    TASK.name,
     ApplicationTaskDefinitionArgs.from_settings(settings, execution_role, container_secrets),
 )
 
@@ -33,11 +32,10 @@ task = ApplicationTaskDefinition(
 #    AWS/Usage call counts, and EventBridge rotation events, all notifying one SNS topic.
 trail_log_group = settings.monitoring.cloudtrail_log_group
 if settings.monitoring.create_trail:
-    trail_log_group = AuditTrail(
-        "audit-trail", AuditTrailArgs.from_settings(settings)
-    ).log_group.name
+    trail = AuditTrail(AUDIT_TRAIL.name, AuditTrailArgs.from_settings(settings))
+    trail_log_group = trail.log_group.name
 monitoring = SecretsMonitoring(
-    "secrets-monitoring", SecretsMonitoringArgs.from_settings(settings, secrets, trail_log_group)
+    MONITORING.name, SecretsMonitoringArgs.from_settings(settings, secrets, trail_log_group)
 )
 
 # 5. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).

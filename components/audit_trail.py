@@ -15,6 +15,7 @@ import pulumi_aws as aws
 
 from components.children import Children
 from settings.model import Settings
+from stack_model.logical_names import AUDIT_TRAIL
 from stack_model.naming import StackNames
 from stack_model.policy_documents import assumable_by, policy_document, statement
 
@@ -85,7 +86,7 @@ class AuditTrail(pulumi.ComponentResource):
     trail: aws.cloudtrail.Trail
 
     def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("programador-musical:monitoring:AuditTrail", name, None, opts)
+        super().__init__(AUDIT_TRAIL.type, name, None, opts)
         names = args.names
         children = Children(self, name, names.prefix)
         invoke = pulumi.InvokeOutputOptions(parent=self)

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from components.children import Children
 from components.secrets import ApplicationSecrets
 from settings.model import Settings
+from stack_model.logical_names import EXECUTION_ROLE
 from stack_model.naming import StackNames
 from stack_model.policy_documents import assumable_by
 
@@ -55,7 +56,7 @@ class EcsExecutionRole(pulumi.ComponentResource):
         args: EcsExecutionRoleArgs,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__("programador-musical:ecs:ExecutionRole", name, None, opts)
+        super().__init__(EXECUTION_ROLE.type, name, None, opts)
         self._names = args.names
         self._children = Children(self, name, args.names.prefix)
         self._readable: list[ApplicationSecrets] = []

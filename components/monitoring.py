@@ -19,6 +19,7 @@ from components.dashboard import secrets_dashboard
 from components.monitoring_policies import topic_key_policy, topic_policy
 from components.secrets import ApplicationSecrets
 from settings.model import Settings
+from stack_model.logical_names import MONITORING
 from stack_model.naming import StackNames
 
 
@@ -61,7 +62,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
         args: SecretsMonitoringArgs,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__("programador-musical:monitoring:SecretsMonitoring", name, None, opts)
+        super().__init__(MONITORING.type, name, None, opts)
         self._args = args
         self._children = Children(self, name, args.names.prefix)
         invoke = pulumi.InvokeOutputOptions(parent=self)

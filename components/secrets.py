@@ -12,6 +12,7 @@ import pulumi_random as random
 from components.children import Children
 from components.secret_access import ContainerSecret, read_policy_json
 from settings.model import DatabaseSettings, Settings
+from stack_model.logical_names import SECRETS
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import (
     PASSWORD_SPECIAL_CHARACTERS,
@@ -38,8 +39,9 @@ class ApplicationSecretsArgs:
     customer_managed_key: bool
     recovery_window_in_days: int
     protect: bool
-    # An existing key (secret Output) to keep instead of generating one.
+    # An existing key and an existing password (secret Outputs) to keep instead of generating.
     jwt_imported_key: pulumi.Input[str] | None = None
+    database_kept_password: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -54,6 +56,7 @@ class ApplicationSecretsArgs:
             recovery_window_in_days=settings.recovery_window_in_days,
             protect=settings.protect,
             jwt_imported_key=settings.jwt_imported_key,
+            database_kept_password=settings.database_kept_password,
             tags=settings.tags,
         )
 
@@ -76,7 +79,7 @@ class ApplicationSecrets(pulumi.ComponentResource):
         args: ApplicationSecretsArgs,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__("programador-musical:secrets:ApplicationSecrets", name, None, opts)
+        super().__init__(SECRETS.type, name, None, opts)
         names, database = args.names, args.database
         children = Children(self, name, names.prefix)
         self.kms_key = None
@@ -105,19 +108,23 @@ class ApplicationSecrets(pulumi.ComponentResource):
                 keepers={"rotation": args.rotation_jwt},
                 opts=children.options("jwt-secret-key"),
             ).base64
-        password = random.RandomPassword(
-            children.name("database-password"),
-            length=database.password_length,
-            special=True,
-            override_special=PASSWORD_SPECIAL_CHARACTERS,
-            min_lower=1,
-            min_upper=1,
-            min_numeric=1,
-            min_special=1,
-            keepers={"rotation": args.rotation_database},
-            opts=children.options("database-password"),
-        )
-        self.database_password = pulumi.Output.secret(password.result)
+        if args.database_kept_password is not None:
+            self.database_password = pulumi.Output.secret(args.database_kept_password)
+        else:
+            self.database_password = pulumi.Output.secret(
+                random.RandomPassword(
+                    children.name("database-password"),
+                    length=database.password_length,
+                    special=True,
+                    override_special=PASSWORD_SPECIAL_CHARACTERS,
+                    min_lower=1,
+                    min_upper=1,
+                    min_numeric=1,
+                    min_special=1,
+                    keepers={"rotation": args.rotation_database},
+                    opts=children.options("database-password"),
+                ).result
+            )
         url = self.database_password.apply(
             lambda secret: database_url(
                 database.username, secret, database.host, database.port, database.name

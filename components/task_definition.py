@@ -12,6 +12,7 @@ from components.children import Children
 from components.execution_role import EcsExecutionRole
 from components.secret_access import ContainerSecret
 from settings.model import Settings
+from stack_model.logical_names import TASK
 from stack_model.naming import StackNames
 
 
@@ -62,7 +63,7 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
         args: ApplicationTaskDefinitionArgs,
         opts: pulumi.ResourceOptions | None = None,
     ):
-        super().__init__("programador-musical:ecs:ApplicationTaskDefinition", name, None, opts)
+        super().__init__(TASK.type, name, None, opts)
         children = Children(self, name, args.names.prefix)
         for secret in args.container_secrets:
             args.execution_role.allow_reading(secret.source)

@@ -216,9 +216,11 @@ def run(args: argparse.Namespace) -> int:
         if command == "update-value":
             _update_value(plan, names, args.key, args.value)
         elif command == "rotate-jwt":
-            plan.config_set("rotationJwt", _token(args.token))
+            # A kept (imported) key would survive the new token: rotating means generating.
+            plan.config_rm("jwtSecretKey").config_set("rotationJwt", _token(args.token))
         elif command == "rotate-db":
-            plan.config_set("rotationDatabase", _token(args.token))
+            # Likewise a kept password (adopt): without removing it, nothing would change.
+            plan.config_rm("databasePassword").config_set("rotationDatabase", _token(args.token))
             if args.rds_instance:
                 from manage_secrets.rds_preflight import check_instance
 

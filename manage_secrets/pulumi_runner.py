@@ -45,6 +45,11 @@ class PulumiPlan:
             self.commands.append(PulumiCommand(("config", "set", *self._common(), key, value)))
         return self
 
+    def config_rm(self, key: str) -> PulumiPlan:
+        """Removing a key that is not set is not an error for the Pulumi CLI (Map.Remove)."""
+        self.commands.append(PulumiCommand(("config", "rm", *self._common(), key)))
+        return self
+
     def run(self, verb: str, yes: bool) -> PulumiPlan:
         self.commands.append(PulumiCommand((verb, *self._common(), *(["--yes"] if yes else []))))
         return self

@@ -27,6 +27,7 @@ from settings.rules import (
     tags,
 )
 from settings.schema import ConfigError, ConfigProblem, Reader
+from stack_model.secret_shapes import rds_password_problem
 
 __all__ = [
     "CONFIG_KEYS",
@@ -74,6 +75,11 @@ def load_settings(
         # Pulumi.yaml cannot make the CLI demand encryption of an optional key (see
         # tools/project_config.py), so the program does: a plaintext key in a stack file is refused.
         reader.problem("jwtSecretKey", imported)
+    kept_password = reader.value("databasePassword") or None
+    if kept_password is not None and (
+        rds_password_problem(kept_password) or not is_secret("databasePassword")
+    ):
+        reader.problem("databasePassword", kept_password)
 
     protect = reader.value("protect")
     window = reader.value("recoveryWindowInDays")
@@ -89,6 +95,7 @@ def load_settings(
         database=database,
         jwt_bytes=jwt_bytes,
         jwt_imported_key=None if imported is None else as_secret(imported),
+        database_kept_password=None if kept_password is None else as_secret(kept_password),
         rotation_jwt=rotation_token(reader, "rotationJwt"),
         rotation_database=rotation_token(reader, "rotationDatabase"),
         customer_managed_key=reader.value("kmsCustomerManagedKey"),

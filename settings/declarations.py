@@ -140,6 +140,16 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         legacy_name="jwt.secretKey",
     ),
     _key(
+        "databasePassword",
+        "string",
+        "Existing database password to keep instead of generating one (adopting a database that "
+        "runs); empty means generate. Set it with `pulumi config set --secret databasePassword`.",
+        "an existing password RDS accepts (8 to 128 printable ASCII characters without `/`, `@`, "
+        '`"` or spaces), set with `--secret`; empty means generate',
+        default="",
+        secret=True,
+    ),
+    _key(
         "rotationJwt",
         "string",
         "Rotation token of the JWT signing key; change it (e.g. to today's date) and run "

@@ -54,6 +54,8 @@ class Settings:
     jwt_bytes: int
     # The imported key stays a secret Output from the moment it is read.
     jwt_imported_key: Any | None
+    # An existing database password kept instead of a generated one (secret from the start).
+    database_kept_password: Any | None
     rotation_jwt: str
     rotation_database: str
     customer_managed_key: bool

@@ -9,6 +9,22 @@ from urllib.parse import quote
 # because it breaks naive shell quoting in runbooks. What remains is safe once percent-encoded.
 PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?"
 RDS_FORBIDDEN_PASSWORD_CHARACTERS = frozenset('/@" ')
+# What RDS for PostgreSQL accepts as a master password: 8 to 128 printable ASCII characters
+# other than the forbidden ones (CreateDBInstance, MasterUserPassword).
+RDS_PASSWORD_LENGTH = (8, 128)
+
+
+def rds_password_problem(password: str) -> str | None:
+    """Why RDS would refuse `password` as a master password, without repeating it; None if fine."""
+    low, high = RDS_PASSWORD_LENGTH
+    if not low <= len(password) <= high:
+        return f"it has {len(password)} characters, RDS wants {low} to {high}"
+    if any(not (" " < character <= "~") for character in password):
+        return "it has a character outside printable ASCII"
+    if RDS_FORBIDDEN_PASSWORD_CHARACTERS & set(password):
+        return 'it contains / @ " or a space, which RDS refuses'
+    return None
+
 
 APP_SECRET_KEYS = (
     "jwt_secret_key",

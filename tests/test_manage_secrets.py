@@ -403,6 +403,7 @@ def pulumi_stub(tmp_path, moto):
         (
             ["rotate-jwt", "--token", "t-2026", "--yes"],
             [
+                (["config", "rm", *COMMON, "jwtSecretKey"], None),
                 (["config", "set", *COMMON, "rotationJwt", "t-2026"], None),
                 (["up", *COMMON, "--yes"], None),
             ],
@@ -410,6 +411,7 @@ def pulumi_stub(tmp_path, moto):
         (
             ["rotate-db", "--token", "t-2026", "--yes"],
             [
+                (["config", "rm", *COMMON, "databasePassword"], None),
                 (["config", "set", *COMMON, "rotationDatabase", "t-2026"], None),
                 (["up", *COMMON, "--yes"], None),
             ],
@@ -425,6 +427,7 @@ def pulumi_stub(tmp_path, moto):
         (
             ["rotate-jwt", "--token", "t", "--stack", "staging", "--yes"],
             [
+                (["config", "rm", "--stack", "staging", "--cwd", str(ROOT), "jwtSecretKey"], None),
                 (
                     [
                         "config",
@@ -484,10 +487,16 @@ def test_config_the_cli_writes_is_read_by_the_program_as_intended(
     done = cli(*args, "--yes", env=pulumi_stub.env, stdin=stdin)
     assert done.returncode == 0, done.stderr
     program = project_copy(tmp_path)
+    # Kept values from an adoption or an import, which a rotation must drop to rotate at all.
+    apply(program, "pulumi config set --secret jwtSecretKey", stdin="k" * 44 + "\n")
+    apply(program, "pulumi config set --secret databasePassword", stdin="Kept-password-1234\n")
     for argv, given in pulumi_stub.calls():
         if argv[:1] == ["config"]:
             apply(program, ["pulumi", *argv], stdin=given)
     assert program_reads(program, key) == (intended, secret)
+    kept = {"rotate-jwt": "jwtSecretKey", "rotate-db": "databasePassword"}.get(args[0])
+    if kept:
+        assert program_reads(program, kept) == ("", False)  # the declared default: generate
 
 
 def test_secret_update_goes_through_stdin_and_is_never_printed(aws, pulumi_stub):

@@ -9,6 +9,7 @@ import re
 
 from conftest import ROOT, run_synth, synth
 
+from stack_model import logical_names
 from tools.preview import WIDTH
 from tools.synth import format_tree
 
@@ -16,7 +17,10 @@ from tools.synth import format_tree
 def test_components_come_in_the_order_main_declares_them(production):
     top = [r["name"] for r in production.resources if r["parent"] is None]
     main = (ROOT / "__main__.py").read_text()
-    declared = re.findall(r'\b[A-Z]\w+\(\s*"([a-z-]+)"', main)
+    declared = [
+        getattr(logical_names, constant).name
+        for constant in re.findall(r"\b[A-Z]\w+\(\s*([A-Z_]+)\.name", main)
+    ]
     assert (
         top
         == declared
