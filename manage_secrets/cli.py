@@ -11,6 +11,7 @@ import gc
 import os
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from manage_secrets import arguments, process_end
 from manage_secrets.errors import (
@@ -76,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
         "--regions", default="", help="comma-separated regions to look for the secrets too"
     )
     command("restore", "cancel a planned deletion inside the recovery window").add_argument("name")
+    adopt = command(
+        "adopt",
+        "read-only: what the old script and Terraform built -> a `pulumi import` file, the "
+        "config that keeps today's values, and what the first `pulumi up` will change",
+    )
+    adopt.add_argument(
+        "--out", type=Path, help="directory for import.json and config.sh (default adopt-STACK)"
+    )
     migrate = command(
         "migrate-from-ssm", "SSM Parameter Store values -> this stack's secret config"
     )
@@ -199,6 +208,12 @@ def run(args: argparse.Namespace) -> int:
         text, healthy = report(Doctor(aws, names, regions).run(), names, aws.region)
         print(text)
         return EXIT_OK if healthy else EXIT_CHECKS_FAILED
+    elif command == "adopt":
+        from manage_secrets.adoption import adopt
+
+        app_option = "" if args.app == DEFAULT_APP else f" --app {args.app}"
+        out = args.out or Path(f"adopt-{names.stack}")
+        print(adopt(aws, names, out, app_option))
     elif command == "migrate-from-ssm":
         from manage_secrets import ssm_migration
 

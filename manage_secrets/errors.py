@@ -19,6 +19,8 @@ EXIT_NO_SUCH_KEY = 12
 EXIT_ABORTED = 13
 EXIT_AWS_ERROR = 14
 EXIT_NOT_READY = 15
+EXIT_MISSING_KEYS = 16
+EXIT_UNKEEPABLE_VALUE = 17
 EXIT_USAGE = 64
 EXIT_INTERNAL = 70
 
@@ -40,6 +42,8 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_ABORTED, "not confirmed"),
     (EXIT_AWS_ERROR, "other AWS error"),
     (EXIT_NOT_READY, "RDS instance not available"),
+    (EXIT_MISSING_KEYS, "adopt: the existing secrets lack keys the application needs"),
+    (EXIT_UNKEEPABLE_VALUE, "adopt: an existing value the stack cannot keep (e.g. the password)"),
     (EXIT_USAGE, "bad arguments (nothing runs; what was typed after a key is never repeated)"),
     (EXIT_INTERNAL, "unexpected error: rerun with MANAGE_SECRETS_DEBUG=1 and report it"),
     (EXIT_INTERRUPTED, "interrupted (Ctrl-C)"),
@@ -121,6 +125,7 @@ def translate(error: Exception, region: str | None, subject: str = "") -> CliErr
             "NoSuchEntity",
             "ParameterNotFound",
             "DBInstanceNotFound",
+            "NotFound",  # SNS's NotFoundException (botocore's sns model: error code NotFound)
         )
         if not_found or (code == "ClientException" and "Unable to describe" in message):
             return CliError(

@@ -25,6 +25,7 @@ BASES = {
     "databaseUsername": ["programador_user"],
     "databaseEngine": ["postgres", "aurora-postgresql"],
     "jwtSecretKey": ["k" * 40],
+    "databasePassword": ["Kept-password-1234"],
     "rotationJwt": ["2026-12-01"],
     "rotationDatabase": ["2026-12-01"],
     "containerImage": ["123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1"],
@@ -69,6 +70,10 @@ LANDED = {
     },
     "databaseEngine": lambda r: {_secret_json(r, DB)["engine"]},
     "jwtSecretKey": lambda r: {_secret_json(r, APP)["jwt_secret_key"]},
+    "databasePassword": lambda r: {
+        _secret_json(r, APP)["database_password"],
+        _secret_json(r, DB)["password"],
+    },
     "rotationJwt": lambda r: {_keepers(r, "random:index/randomBytes:RandomBytes")["rotation"]},
     "rotationDatabase": lambda r: {
         _keepers(r, "random:index/randomPassword:RandomPassword")["rotation"]
@@ -105,7 +110,7 @@ def test_a_string_setting_is_refused_by_name_or_arrives_unchanged(key):
     def check(value: str) -> None:
         overrides = {"monitoringCreateTrail": "false"} if key.startswith("monitoring") else {}
         secrets = {}
-        if key == "jwtSecretKey":
+        if declared(key).secret:
             secrets[key] = value
         else:
             overrides[key] = value
@@ -113,7 +118,7 @@ def test_a_string_setting_is_refused_by_name_or_arrives_unchanged(key):
             result = synthesize(overrides=overrides, secret_overrides=secrets, show_secrets=True)
         except ConfigError as error:
             assert {problem.key for problem in error.problems} == {key}, error.problems
-            if key == "jwtSecretKey":
+            if declared(key).secret:
                 # Shown masked, never rendered; a distinctive value is absent from the message
                 # (a one-character value like "1" appears in any text by chance).
                 assert [p.shown_value for p in error.problems] == ["[secret]"]
