@@ -59,7 +59,9 @@ def _values(names: StackNames, **overrides) -> tuple[dict, dict]:
     return app, db
 
 
-def old_setup(moto, names: StackNames, **overrides) -> tuple[dict, dict]:
+def old_setup(
+    moto, names: StackNames, reads: tuple[str, ...] = (), **overrides
+) -> tuple[dict, dict]:
     """What `manage-secrets.sh create` and the guide's Terraform made: two secrets under the
     default key, the role with the guide's wildcard statement, a task definition revision."""
     app, db = _values(names, **overrides)
@@ -108,6 +110,7 @@ def old_setup(moto, names: StackNames, **overrides) -> tuple[dict, dict]:
                 "secrets": [
                     {"name": "SECRET_KEY", "valueFrom": f"{arn}:jwt_secret_key::"},
                     {"name": "DATABASE_PASSWORD", "valueFrom": f"{arn}:database_password::"},
+                    *({"name": key.upper(), "valueFrom": f"{arn}:{key}::"} for key in reads),
                 ],
             }
         ],
@@ -298,3 +301,32 @@ def test_secrets_that_disagree_are_not_kept_exit_17(moto, tmp_path):
 def test_nothing_to_adopt_exits_3(moto, tmp_path):
     done = adopt(moto, StackNames("never-created", "production"), tmp_path / "out")
     assert done.returncode == 3 and "Traceback" not in done.stderr
+
+
+def test_what_the_stack_rewrites_is_reported_not_hidden(moto, tmp_path):
+    names = StackNames("legacy-shape", "production")
+    host = f"{names.prefix}-db.c8x2kd1qpt0z.{REGION}.rds.amazonaws.com"
+    old_setup(
+        moto,
+        names,
+        db__port="5432",
+        app__database_url=f"postgres://programador_user@{host}/programador_musical",
+        app__api_token="unused-by-the-task",
+    )
+    done = adopt(moto, names, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert f"{names.db_credentials}: `port` becomes a JSON number" in done.stdout
+    assert f"{names.app_secrets}: `database_url` is rewritten from its parts" in done.stdout
+    assert f"{names.app_secrets}: the stack drops `api_token` (no task reads it)" in done.stdout
+    assert "unused-by-the-task" not in done.stdout
+
+
+def test_a_key_the_task_reads_but_the_stack_would_drop_is_refused_exit_16(moto, tmp_path):
+    names = StackNames("legacy-extra", "production")
+    old_setup(moto, names, reads=("api_token",), app__api_token="read-by-the-task")
+    done = adopt(moto, names, tmp_path / "out")
+    assert done.returncode == 16
+    assert f"{names.app_secrets}: api_token (read by the task, not written by the stack)" in (
+        done.stderr
+    )
+    assert "read-by-the-task" not in done.stderr

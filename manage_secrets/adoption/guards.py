@@ -103,6 +103,8 @@ def check_keepable(discovery: Discovery) -> list[str]:
     url = database_url(
         db.values["username"], password, db.values["host"], db.values["port"], db.values["dbname"]
     )
+    if not isinstance(db.values["port"], int) or isinstance(db.values["port"], bool):
+        notes.append(f"{db.name}: `port` becomes a JSON number (it is stored as text)")
     if app.values.get("database_url") != url:
         notes.append(
             f"{app.name}: `database_url` is rewritten from its parts, user and password "

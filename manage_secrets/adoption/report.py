@@ -67,6 +67,12 @@ def changes(discovery: Discovery, notes: list[str]) -> list[str]:
                 f"~ {secret.name}: with kmsCustomerManagedKey true (the production default) it is "
                 "re-encrypted with the stack's new key; with false it keeps aws/secretsmanager"
             )
+        else:
+            lines.append(
+                f"~ {secret.name}: moves from its key {secret.kms_key} to the stack's key "
+                "(kmsCustomerManagedKey true) or to aws/secretsmanager (false); the old key stays "
+                "and is not managed by the stack"
+            )
         lines.append(
             f"~ {secret.name}: gets the stack's tags (Project, Environment, ManagedBy and "
             f"`tags`; it has {len(secret.tags)} now) and a recovery window of "
