@@ -2,12 +2,20 @@
 
 from components.audit_trail import AuditTrail, AuditTrailArgs
 from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
+from components.log_encryption import LogEncryption, LogEncryptionArgs
 from components.monitoring import SecretsMonitoring, SecretsMonitoringArgs
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
 from outputs_contract import export_outputs
 from settings.program import settings_from_pulumi
-from stack_model.logical_names import AUDIT_TRAIL, EXECUTION_ROLE, MONITORING, SECRETS, TASK
+from stack_model.logical_names import (
+    AUDIT_TRAIL,
+    EXECUTION_ROLE,
+    LOG_ENCRYPTION,
+    MONITORING,
+    SECRETS,
+    TASK,
+)
 
 settings = settings_from_pulumi()
 
@@ -18,21 +26,29 @@ secrets = ApplicationSecrets(SECRETS.name, ApplicationSecretsArgs.from_settings(
 execution_role = EcsExecutionRole(EXECUTION_ROLE.name, EcsExecutionRoleArgs.from_settings(settings))
 
 # 3. The task definition. Each container secret carries its secret, so wiring it grants the
-#    execution role read access to exactly that secret's ARN (and its key).
+#    execution role read access to exactly that secret's ARN (and its key). With the
+#    customer-managed key on (production), the log groups get a key of their own.
+log_key_arn = None
+if settings.customer_managed_key:
+    log_key_arn = LogEncryption(
+        LOG_ENCRYPTION.name, LogEncryptionArgs.from_settings(settings)
+    ).key.arn
 container_secrets = [
     secrets.container_secret(mapping.env_name, mapping.secret, mapping.key)
     for mapping in settings.container.secrets
 ]
 task = ApplicationTaskDefinition(
     TASK.name,
-    ApplicationTaskDefinitionArgs.from_settings(settings, execution_role, container_secrets),
+    ApplicationTaskDefinitionArgs.from_settings(
+        settings, execution_role, container_secrets, log_key_arn
+    ),
 )
 
 # 4. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
 #    AWS/Usage call counts, and EventBridge rotation events, all notifying one SNS topic.
 trail_log_group = settings.monitoring.cloudtrail_log_group
 if settings.monitoring.create_trail:
-    trail = AuditTrail(AUDIT_TRAIL.name, AuditTrailArgs.from_settings(settings))
+    trail = AuditTrail(AUDIT_TRAIL.name, AuditTrailArgs.from_settings(settings, log_key_arn))
     trail_log_group = trail.log_group.name
 monitoring = SecretsMonitoring(
     MONITORING.name, SecretsMonitoringArgs.from_settings(settings, secrets, trail_log_group)

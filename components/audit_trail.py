@@ -1,4 +1,5 @@
-"""A dedicated CloudTrail trail that delivers management events to CloudWatch Logs.
+"""A dedicated CloudTrail trail that delivers management events to CloudWatch Logs and to a
+versioned, lifecycled S3 bucket, both encrypted with customer-managed keys.
 
 Only for accounts without one: the metric filters of the monitoring component read its log
 group. Management events of the first trail in an account are free; CloudWatch Logs charges
@@ -14,76 +15,42 @@ import pulumi
 import pulumi_aws as aws
 
 from components.children import Children
-from settings.model import Settings
+from components.trail_policies import delivery_policy, delivery_trust, trail_key_policy
+from components.trail_storage import trail_storage
+from settings.model import MonitoringSettings, Settings
 from stack_model.logical_names import AUDIT_TRAIL
 from stack_model.naming import StackNames
-from stack_model.policy_documents import assumable_by, policy_document, statement
 
 
 @dataclass(frozen=True, kw_only=True)
 class AuditTrailArgs:
     names: StackNames
     log_retention_in_days: int
+    monitoring: MonitoringSettings
+    # Production: keys protected, log group and buckets retained (see trail_storage.py).
+    protect: bool
+    # The customer-managed key of the log groups (components/log_encryption.py), if any.
+    log_key_arn: pulumi.Input[str] | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AuditTrailArgs:
+    def from_settings(
+        cls, settings: Settings, log_key_arn: pulumi.Input[str] | None
+    ) -> AuditTrailArgs:
         return cls(
             names=settings.names,
             log_retention_in_days=settings.container.log_retention_in_days,
+            monitoring=settings.monitoring,
+            protect=settings.protect,
+            log_key_arn=log_key_arn,
             tags=settings.tags,
         )
-
-
-def _bucket_policy(bucket: str, account: str, trail_arn: str) -> str:
-    cloudtrail = {"Service": "cloudtrail.amazonaws.com"}
-    from_trail = {"StringEquals": {"aws:SourceArn": trail_arn}}
-    return policy_document(
-        statement(
-            "s3:GetBucketAcl",
-            f"arn:aws:s3:::{bucket}",
-            sid="CloudTrailAclCheck",
-            principal=cloudtrail,
-            condition=from_trail,
-        ),
-        statement(
-            "s3:PutObject",
-            f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*",
-            sid="CloudTrailWrite",
-            principal=cloudtrail,
-            condition={
-                "StringEquals": {
-                    "s3:x-amz-acl": "bucket-owner-full-control",
-                    "aws:SourceArn": trail_arn,
-                }
-            },
-        ),
-        statement(
-            "s3:*",
-            [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-            sid="DenyInsecureTransport",
-            effect="Deny",
-            principal="*",
-            condition={"Bool": {"aws:SecureTransport": "false"}},
-        ),
-    )
-
-
-def _delivery_trust(account: str) -> str:
-    return assumable_by(
-        "cloudtrail.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account}}
-    )
-
-
-def _delivery_policy(log_group_arn: str) -> str:
-    return policy_document(
-        statement(["logs:CreateLogStream", "logs:PutLogEvents"], f"{log_group_arn}:log-stream:*")
-    )
 
 
 class AuditTrail(pulumi.ComponentResource):
     log_group: aws.cloudwatch.LogGroup
     trail: aws.cloudtrail.Trail
+    key: aws.kms.Key
 
     def __init__(self, name: str, args: AuditTrailArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__(AUDIT_TRAIL.type, name, None, opts)
@@ -93,73 +60,58 @@ class AuditTrail(pulumi.ComponentResource):
         account = aws.get_caller_identity_output(opts=invoke).account_id
         region = aws.get_region_output(opts=invoke).region
         tags = dict(args.tags)
-        trail_name = names.trail
         trail_arn = pulumi.Output.concat(
-            "arn:aws:cloudtrail:", region, ":", account, ":trail/", trail_name
+            "arn:aws:cloudtrail:", region, ":", account, ":trail/", names.trail
         )
-
-        bucket = aws.s3.Bucket(
-            children.name("bucket"),
-            bucket=pulumi.Output.from_input(account).apply(
-                lambda account_id: names.trail_bucket(account_id)
+        self.key = aws.kms.Key(
+            children.name("key"),
+            description=f"Encrypts the {names.prefix} trail's files",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=pulumi.Output.all(account, trail_arn).apply(
+                lambda values: trail_key_policy(*values)
             ),
             tags=tags,
-            opts=children.options("trail"),
+            # Deleting the key would make every trail file unreadable.
+            opts=children.options(None, protect=args.protect),
         )
-        aws.s3.BucketOwnershipControls(
-            children.name("bucket-ownership"),
-            bucket=bucket.id,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=children.options("trail"),
+        aws.kms.Alias(
+            children.name("key-alias"),
+            name=names.trail_key_alias,
+            target_key_id=self.key.key_id,
+            opts=children.options(None),
         )
-        aws.s3.BucketPublicAccessBlock(
-            children.name("bucket-public-access-block"),
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=children.options("trail"),
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            children.name("bucket-encryption"),
-            bucket=bucket.id,
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-            opts=children.options("trail"),
-        )
-        bucket_policy = aws.s3.BucketPolicy(
-            children.name("bucket-policy"),
-            bucket=bucket.id,
-            policy=pulumi.Output.all(bucket.bucket, account, trail_arn).apply(
-                lambda values: _bucket_policy(*values)
-            ),
-            opts=children.options("trail"),
+        storage = trail_storage(
+            children, names, account, trail_arn, self.key, args.monitoring, args.protect, tags
         )
         self.log_group = aws.cloudwatch.LogGroup(
             children.name("log-group"),
             name=names.trail_log_group,
             retention_in_days=args.log_retention_in_days,
+            kms_key_id=args.log_key_arn,
             tags=tags,
-            opts=children.options("trail"),
+            # Retained, not protected: a rename replaces it and the old events stay.
+            opts=children.options("trail", retain_on_delete=args.protect),
         )
         delivery_role = aws.iam.Role(
             children.name("delivery-role"),
             name=names.trail_delivery_role,
-            assume_role_policy=account.apply(_delivery_trust),
+            assume_role_policy=account.apply(delivery_trust),
             tags=tags,
             opts=children.options("cloudtrail-logs"),
         )
-        delivery_policy = aws.iam.RolePolicy(
+        role_policy = aws.iam.RolePolicy(
             children.name("delivery-policy"),
             name=names.trail_delivery_role,
             role=delivery_role.name,
-            policy=self.log_group.arn.apply(_delivery_policy),
+            policy=self.log_group.arn.apply(delivery_policy),
             opts=children.options("cloudtrail-logs"),
         )
         self.trail = aws.cloudtrail.Trail(
             children.name("trail"),
-            name=trail_name,
-            s3_bucket_name=bucket.bucket,
+            name=names.trail,
+            s3_bucket_name=storage.bucket.bucket,
+            kms_key_id=self.key.arn,
             cloud_watch_logs_group_arn=pulumi.Output.concat(self.log_group.arn, ":*"),
             cloud_watch_logs_role_arn=delivery_role.arn,
             include_global_service_events=True,
@@ -167,6 +119,6 @@ class AuditTrail(pulumi.ComponentResource):
             enable_log_file_validation=True,
             event_selectors=[{"read_write_type": "All", "include_management_events": True}],
             tags=tags,
-            opts=children.options("secrets-trail", depends_on=[bucket_policy, delivery_policy]),
+            opts=children.options("secrets-trail", depends_on=[storage.policy, role_policy]),
         )
         self.register_outputs({"logGroupName": self.log_group.name, "trailArn": self.trail.arn})

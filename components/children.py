@@ -21,10 +21,10 @@ class Children:
     def name(self, role: str) -> str:
         return f"{self._component_name}-{role}"
 
-    def options(self, previous_role: str, **options) -> pulumi.ResourceOptions:
-        """Parented options with the alias of the logical name `<prefix>-<previous_role>`."""
-        return pulumi.ResourceOptions(
-            parent=self._component,
-            aliases=[pulumi.Alias(name=f"{self._name_prefix}-{previous_role}")],
-            **options,
+    def options(self, previous_role: str | None, **options) -> pulumi.ResourceOptions:
+        """Parented options with the alias of the logical name `<prefix>-<previous_role>`; None
+        for a resource that came after the rename, so never had another name."""
+        aliases = (
+            [pulumi.Alias(name=f"{self._name_prefix}-{previous_role}")] if previous_role else []
         )
+        return pulumi.ResourceOptions(parent=self._component, aliases=aliases, **options)

@@ -32,6 +32,8 @@ class SecretsMonitoringArgs:
     # A log group that receives CloudTrail management events; None leaves out the
     # CloudTrail-based alarms (the program warns).
     cloudtrail_log_group_name: pulumi.Input[str] | None = None
+    # Production: the topic's key is protected (deleting it silences every alarm).
+    protect: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -47,6 +49,7 @@ class SecretsMonitoringArgs:
             alarm_emails=settings.monitoring.alarm_emails,
             retrieval_threshold=settings.monitoring.retrieval_threshold,
             cloudtrail_log_group_name=cloudtrail_log_group_name,
+            protect=settings.protect,
             tags=settings.tags,
         )
 
@@ -116,7 +119,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
             deletion_window_in_days=30,
             policy=account.apply(topic_key_policy),
             tags=tags,
-            opts=self._children.options("secrets-alarms"),
+            opts=self._children.options("secrets-alarms", protect=self._args.protect),
         )
         topic = aws.sns.Topic(
             self._children.name("topic"),

@@ -29,6 +29,10 @@ class ApplicationTaskDefinitionArgs:
     log_retention_in_days: int
     # Plain settings only; anything sensitive goes through container_secrets.
     environment: Mapping[str, str] = field(default_factory=dict)
+    # The log group's customer-managed key (components/log_encryption.py), if any, and whether
+    # the log group outlives a replacement or a destroy (production).
+    log_key_arn: pulumi.Input[str] | None = None
+    retain_logs: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -37,6 +41,7 @@ class ApplicationTaskDefinitionArgs:
         settings: Settings,
         execution_role: EcsExecutionRole,
         container_secrets: Sequence[ContainerSecret],
+        log_key_arn: pulumi.Input[str] | None = None,
     ) -> ApplicationTaskDefinitionArgs:
         container = settings.container
         return cls(
@@ -49,6 +54,8 @@ class ApplicationTaskDefinitionArgs:
             container_port=container.port,
             log_retention_in_days=container.log_retention_in_days,
             environment={"APP_ENV": settings.stack},
+            log_key_arn=log_key_arn,
+            retain_logs=settings.protect,
             tags=settings.tags,
         )
 
@@ -73,8 +80,10 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
             children.name("log-group"),
             name=args.names.app_log_group,
             retention_in_days=args.log_retention_in_days,
+            kms_key_id=args.log_key_arn,
             tags=dict(args.tags),
-            opts=children.options("app-logs"),
+            # Retained, not protected: a rename replaces it and the old logs stay.
+            opts=children.options("app-logs", retain_on_delete=args.retain_logs),
         )
         container = {
             "name": "app",

@@ -34,6 +34,10 @@ IDENTITY_POLICIES = (
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+TRAIL = "aws:cloudtrail/trail:Trail"
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 PRODUCTION_STACKS = ("production",)
 MIN_RECOVERY_WINDOW_DAYS = 7
 CREDENTIAL_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL", re.IGNORECASE)
@@ -332,6 +336,51 @@ def _secrets_and_grants_match(args: StackValidationArgs, report: ReportViolation
         report(message, urn)
 
 
+# 12 --------------------------------------------------------------------------------------------
+def _production_logs_encrypted(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if args.resource_type != LOG_GROUP or _stack_of(args.urn) not in PRODUCTION_STACKS:
+        return
+    if not args.props.get("kmsKeyId"):
+        report(
+            f"production log group {_called(args)} is not encrypted with a customer-managed key: "
+            "keep kmsCustomerManagedKey true (the stack's log encryption key)"
+        )
+
+
+# 13 --------------------------------------------------------------------------------------------
+def _trail_buckets_kept(args: StackValidationArgs, report: ReportViolation) -> None:
+    """The bucket of a trail this stack declares is versioned (nothing overwritten or deleted
+    for good) and lifecycled (files expire instead of growing forever)."""
+    buckets = {r.props.get("bucket") for r in args.resources if r.resource_type == BUCKET}
+    versioned = {
+        r.props.get("bucket")
+        for r in args.resources
+        if r.resource_type == BUCKET_VERSIONING
+        and (r.props.get("versioningConfiguration") or {}).get("status") == "Enabled"
+    }
+    lifecycled = {
+        r.props.get("bucket")
+        for r in args.resources
+        if r.resource_type == BUCKET_LIFECYCLE
+        and any(
+            rule.get("status") == "Enabled" and (rule.get("expiration") or {}).get("days")
+            for rule in _as_list(r.props.get("rules"))
+        )
+    }
+    for trail in (r for r in args.resources if r.resource_type == TRAIL):
+        bucket = trail.props.get("s3BucketName")
+        if bucket not in buckets:
+            continue  # a bucket managed elsewhere
+        if bucket not in versioned:
+            report(f"trail bucket {bucket} is not versioned: enable S3 versioning", trail.urn)
+        if bucket not in lifecycled:
+            report(
+                f"trail bucket {bucket} has no enabled expiration rule: its files would grow "
+                "forever (set trailExpireAfterDays)",
+                trail.urn,
+            )
+
+
 RESOURCE_POLICIES = [
     ResourceValidationPolicy(
         name="secrets-recovery-window",
@@ -379,6 +428,11 @@ RESOURCE_POLICIES = [
         description="Log groups have a retention period.",
         validate=_log_retention,
     ),
+    ResourceValidationPolicy(
+        name="production-logs-encrypted",
+        description="Log groups of a production stack are encrypted with a customer-managed key.",
+        validate=_production_logs_encrypted,
+    ),
 ]
 STACK_POLICIES = [
     StackValidationPolicy(
@@ -390,6 +444,11 @@ STACK_POLICIES = [
         name="secrets-and-grants-match",
         description="Every secret is readable by an execution role; grants stay in the stack.",
         validate=_secrets_and_grants_match,
+    ),
+    StackValidationPolicy(
+        name="trail-bucket-versioned-and-lifecycled",
+        description="The bucket of a trail the stack declares is versioned and expires files.",
+        validate=_trail_buckets_kept,
     ),
 ]
 POLICIES = RESOURCE_POLICIES + STACK_POLICIES

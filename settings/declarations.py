@@ -186,7 +186,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     _key(
         "protect",
         "boolean",
-        "Protect the secrets and the KMS key from deletion by Pulumi.",
+        "Keep what holds data: the secrets and every KMS key are protected from deletion by "
+        "Pulumi; the log groups and trail buckets are retained when replaced or destroyed.",
         "true or false",
         default=True,
     ),
@@ -287,6 +288,35 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "true or false",
         default=False,
         legacy_name="monitoring.createTrail",
+    ),
+    _key(
+        "trailArchiveAfterDays",
+        "integer",
+        "Days after which the dedicated trail's files move to S3 Glacier Instant Retrieval.",
+        "an integer from 1 to 3650, less than trailExpireAfterDays",
+        default=90,
+        low=1,
+        high=3650,
+    ),
+    _key(
+        "trailExpireAfterDays",
+        "integer",
+        "Days after which the dedicated trail's files (and replaced versions of them) are deleted; "
+        "the default keeps more than a year.",
+        "an integer from 2 to 3650, more than trailArchiveAfterDays",
+        default=400,
+        low=2,
+        high=3650,
+    ),
+    _key(
+        "trailObjectLockDays",
+        "integer",
+        "Days each dedicated trail file stays locked against deletion and overwrite (S3 Object "
+        "Lock, governance mode); 0 turns the lock off.",
+        "0, or an integer from 1 to trailExpireAfterDays",
+        default=0,
+        low=0,
+        high=3650,
     ),
 )
 

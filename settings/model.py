@@ -42,6 +42,9 @@ class MonitoringSettings:
     retrieval_threshold: int
     cloudtrail_log_group: str | None
     create_trail: bool
+    trail_archive_after_days: int
+    trail_expire_after_days: int
+    trail_object_lock_days: int
 
 
 @dataclass(frozen=True)

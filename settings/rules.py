@@ -69,8 +69,11 @@ def name_prefix(reader: Reader, stack: str) -> str | None:
     if not app_name or not NAME_PREFIX_PATTERN.fullmatch(prefix):
         reader.problem("appName", app_name, accepted)
         return app_name
-    # The longest derived name with the strictest rules: the trail's S3 bucket.
-    broken = bucket_name_problem(StackNames(app_name, stack).trail_bucket("123456789012"))
+    # The derived names with the strictest rules: the trail's S3 buckets.
+    names = StackNames(app_name, stack)
+    broken = bucket_name_problem(names.trail_bucket("123456789012")) or bucket_name_problem(
+        names.trail_access_log_bucket("123456789012")
+    )
     if broken:
         reader.problem("appName", app_name, f"{accepted}; its S3 bucket name must be {broken}")
     return app_name
@@ -211,11 +214,21 @@ def monitoring_settings(reader: Reader) -> MonitoringSettings:
             log_group,
             "either an existing trail log group or monitoringCreateTrail=true, not both",
         )
+    archive = reader.integer("trailArchiveAfterDays")
+    expire = reader.integer("trailExpireAfterDays")
+    lock = reader.integer("trailObjectLockDays")
+    if isinstance(archive, int) and isinstance(expire, int) and archive >= expire:
+        reader.problem("trailArchiveAfterDays", archive)
+    if isinstance(lock, int) and isinstance(expire, int) and lock > expire:
+        reader.problem("trailObjectLockDays", lock)
     return MonitoringSettings(
         alarm_emails=tuple(e for e in emails if isinstance(e, str)),
         retrieval_threshold=reader.integer("monitoringRetrievalThreshold"),
         cloudtrail_log_group=log_group,
         create_trail=create_trail,
+        trail_archive_after_days=archive,
+        trail_expire_after_days=expire,
+        trail_object_lock_days=lock,
     )
 
 

@@ -22,6 +22,7 @@ EXECUTION_ROLE = Component("programador-musical:ecs:ExecutionRole", "ecs-executi
 TASK = Component("programador-musical:ecs:ApplicationTaskDefinition", "application-task")
 AUDIT_TRAIL = Component("programador-musical:monitoring:AuditTrail", "audit-trail")
 MONITORING = Component("programador-musical:monitoring:SecretsMonitoring", "secrets-monitoring")
+LOG_ENCRYPTION = Component("programador-musical:monitoring:LogEncryption", "log-encryption")
 
 # Child roles other code refers to (the rest appear only in their component).
 APP_SECRETS = "app-secrets"  # the secret and its version

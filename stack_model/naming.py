@@ -92,6 +92,18 @@ class StackNames:
     def trail_log_group(self) -> str:
         return f"/aws/cloudtrail/{self.prefix}-secrets"
 
+    def trail_access_log_bucket(self, account: str) -> str:
+        """Where S3 writes the trail bucket's server access logs (the longest bucket name)."""
+        return f"{self.prefix}-access-{account}"
+
+    @property
+    def trail_key_alias(self) -> str:
+        return f"alias/{self.prefix}-trail"
+
+    @property
+    def logs_key_alias(self) -> str:
+        return f"alias/{self.prefix}-logs"
+
     @property
     def trail_delivery_role(self) -> str:
         """The role CloudTrail assumes to write to the log group, and its inline policy."""

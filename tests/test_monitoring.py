@@ -329,10 +329,19 @@ def test_dedicated_trail_is_private_and_encrypted(production):
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         "audit-trail-bucket-encryption",
     )
-    assert (
-        encryption["inputs"]["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"]
-        == "AES256"
-    )
+    (rule,) = encryption["inputs"]["rules"]
+    # The trail's own key (its alias points at it) encrypts the files and is the bucket default.
+    key_id = production.resource("aws:kms/alias:Alias", "audit-trail-key-alias")["inputs"][
+        "targetKeyId"
+    ]
+    key_arn = f"arn:aws:kms:us-east-1:123456789012:key/{key_id}"
+    assert rule["applyServerSideEncryptionByDefault"] == {
+        "kmsMasterKeyId": key_arn,
+        "sseAlgorithm": "aws:kms",
+    }
+    assert rule["bucketKeyEnabled"] is True
+    trail_inputs = production.named("aws:cloudtrail/trail:Trail", f"{PREFIX}-secrets-trail")
+    assert trail_inputs["inputs"]["kmsKeyId"] == key_arn
     trail = production.named("aws:cloudtrail/trail:Trail", f"{PREFIX}-secrets-trail")["inputs"]
     assert trail["cloudWatchLogsGroupArn"].endswith(
         f":log-group:/aws/cloudtrail/{PREFIX}-secrets:*"

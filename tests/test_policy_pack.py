@@ -67,7 +67,7 @@ def stack_violations(policy: str, resources: list[tuple[str, str, dict]]):
 
 
 def test_pack_has_every_rule_and_only_rule_2_is_advisory():
-    assert len(rules.POLICIES) == 11
+    assert len(rules.POLICIES) == 13
     advisory = [p.name for p in rules.POLICIES if p.enforcement_level is not None]
     assert advisory == ["secrets-customer-managed-key"]
     assert rules.POLICIES[1].enforcement_level.value == "advisory"
@@ -342,3 +342,47 @@ def test_pack_main_only_builds_the_policy_pack():
     assert manifest["runtime"]["name"] == "python"
     requirements = (ROOT / "policy" / "requirements.txt").read_text()
     assert "pulumi-policy~=" in requirements
+
+
+def test_12_production_log_groups_are_encrypted():
+    assert violations("production-logs-encrypted", rules.LOG_GROUP, {"name": "/ecs/x"})
+    assert not violations(
+        "production-logs-encrypted", rules.LOG_GROUP, {"name": "/ecs/x", "kmsKeyId": "arn:key"}
+    )
+    assert not violations(
+        "production-logs-encrypted", rules.LOG_GROUP, {"name": "/ecs/x"}, stack="staging"
+    )
+
+
+def _trail_stack(versioning="Enabled", expiration=400, bucket_in_stack=True):
+    resources = [(rules.TRAIL, "t", {"s3BucketName": "b"})]
+    if bucket_in_stack:
+        resources.append((rules.BUCKET, "b", {"bucket": "b"}))
+    if versioning:
+        resources.append(
+            (
+                rules.BUCKET_VERSIONING,
+                "v",
+                {"bucket": "b", "versioningConfiguration": {"status": versioning}},
+            )
+        )
+    if expiration:
+        rule = {"status": "Enabled", "expiration": {"days": expiration}}
+        resources.append((rules.BUCKET_LIFECYCLE, "l", {"bucket": "b", "rules": [rule]}))
+    return resources
+
+
+@pytest.mark.parametrize(
+    ("stack", "problems"),
+    [
+        (_trail_stack(), []),
+        (_trail_stack(versioning="Suspended"), ["not versioned"]),
+        (_trail_stack(versioning=None), ["not versioned"]),
+        (_trail_stack(expiration=None), ["no enabled expiration rule"]),
+        (_trail_stack(versioning=None, expiration=None, bucket_in_stack=False), []),
+    ],
+)
+def test_13_trail_buckets_are_versioned_and_lifecycled(stack, problems):
+    found = stack_violations("trail-bucket-versioned-and-lifecycled", stack)
+    assert [p for p in problems if not any(p in message for message in found)] == []
+    assert len(found) == len(problems)

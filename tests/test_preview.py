@@ -27,6 +27,7 @@ def test_components_come_in_the_order_main_declares_them(production):
         == [
             "application-secrets",
             "ecs-execution-role",
+            "log-encryption",
             "application-task",
             "audit-trail",
             "secrets-monitoring",

@@ -101,7 +101,7 @@ def test_customer_managed_key_encrypts_both_secrets_when_on(production):
     key = production.resource("aws:kms/key:Key", "application-secrets-kms-key")
     assert key["inputs"]["enableKeyRotation"] is True
     assert key["protect"] is True
-    (alias,) = production.resources_of("aws:kms/alias:Alias")
+    alias = production.resource("aws:kms/alias:Alias", "application-secrets-kms-alias")
     assert alias["inputs"]["name"] == "alias/programador-musical-production-secrets"
     key_arn = production.outputs["kmsKeyArn"]
     assert key_arn.startswith("arn:aws:kms:us-east-1:123456789012:key/")
@@ -111,9 +111,16 @@ def test_customer_managed_key_encrypts_both_secrets_when_on(production):
 
 def test_aws_managed_key_by_default():
     result = synth(kmsCustomerManagedKey="false")
-    keys = [k["name"] for k in result.resources_of("aws:kms/key:Key")]
-    assert "programador-musical-production-secrets" not in keys
-    assert result.resources_of("aws:kms/alias:Alias") == []
+    of_the_secrets = [
+        r for r in result.resources if r["parent"] == "application-secrets" and "kms" in r["type"]
+    ]
+    assert of_the_secrets == []
+    # The log groups lose their key with it; the trail keeps its own (an audit requirement).
+    assert not any(r["parent"] == "log-encryption" for r in result.resources)
+    assert [k["parent"] for k in result.resources_of("aws:kms/key:Key")] == [
+        "audit-trail",
+        "secrets-monitoring",
+    ]
     assert result.outputs["kmsKeyArn"] is None
     for name in (APP, DB):
         assert "kmsKeyId" not in result.named(SECRET, name)["inputs"]

@@ -159,7 +159,7 @@ def _replacement_reasons(resource: dict, changed: list[str]) -> tuple[list[str],
     forced = {_top(p) for p in options.get("replaceOnChanges", [])}
     entry = FORCE_NEW.get(resource["type"])
     if entry is None:
-        note = f"no force-new table for {resource['type']}: shown as an update, may be a replace"
+        note = f"no force-new table for {resource['type']}: an update, maybe a replace"
         return [p for p in changed if p in forced or "*" in forced], [note]
     return [p for p in changed if p in entry.properties or p in forced or "*" in forced], []
 

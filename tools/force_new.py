@@ -104,6 +104,21 @@ FORCE_NEW: dict[str, ForceNew] = {
         AWS + "s3/bucket_ownership_controls.go", "bucket"
     ),
     "aws:s3/bucketPolicy:BucketPolicy": _entry(AWS + "s3/bucket_policy.go", "bucket"),
+    "aws:s3/bucketVersioning:BucketVersioning": _entry(
+        AWS + "s3/bucket_versioning.go", "bucket", "expectedBucketOwner"
+    ),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": _entry(
+        AWS + "s3/bucket_lifecycle_configuration.go", "bucket", "expectedBucketOwner"
+    ),
+    "aws:s3/bucketLogging:BucketLogging": _entry(
+        AWS + "s3/bucket_logging.go", "bucket", "expectedBucketOwner"
+    ),
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": _entry(
+        AWS + "s3/bucket_object_lock_configuration.go",
+        "bucket",
+        "expectedBucketOwner",
+        "objectLockEnabled",
+    ),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": _entry(
         AWS + "s3/bucket_public_access_block.go", "bucket"
     ),

@@ -1,0 +1,175 @@
+"""Where the dedicated trail's files live: a versioned bucket encrypted with the trail's key,
+archived then expired by a lifecycle rule, optionally Object-Locked, with its server access logs
+in a second bucket. Declared as children of the AuditTrail component."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.children import Children
+from components.trail_policies import access_log_bucket_policy, trail_bucket_policy
+from settings.model import MonitoringSettings
+from stack_model.naming import StackNames
+
+ABORT_UPLOADS_AFTER_DAYS = 7
+
+
+@dataclass(frozen=True)
+class TrailStorage:
+    bucket: aws.s3.Bucket
+    policy: aws.s3.BucketPolicy
+
+
+def _private(children: Children, role: str, bucket: aws.s3.Bucket, previous: str | None) -> None:
+    aws.s3.BucketOwnershipControls(
+        children.name(f"{role}-ownership"),
+        bucket=bucket.id,
+        rule={"object_ownership": "BucketOwnerEnforced"},
+        opts=children.options(previous),
+    )
+    aws.s3.BucketPublicAccessBlock(
+        children.name(f"{role}-public-access-block"),
+        bucket=bucket.id,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=children.options(previous),
+    )
+
+
+def _lifecycle(children: Children, role: str, bucket: aws.s3.Bucket, rule: dict) -> None:
+    aws.s3.BucketLifecycleConfiguration(
+        children.name(f"{role}-lifecycle"),
+        bucket=bucket.id,
+        rules=[
+            {
+                "id": "archive-then-expire",
+                "status": "Enabled",
+                "filter": {"prefix": ""},
+                "abort_incomplete_multipart_upload": {
+                    "days_after_initiation": ABORT_UPLOADS_AFTER_DAYS
+                },
+                **rule,
+            }
+        ],
+        opts=children.options(None),
+    )
+
+
+def trail_storage(
+    children: Children,
+    names: StackNames,
+    account: pulumi.Output[str],
+    trail_arn: pulumi.Output[str],
+    key: aws.kms.Key,
+    monitoring: MonitoringSettings,
+    retain: bool,
+    tags: Mapping[str, str],
+) -> TrailStorage:
+    # Retained, not protected: a rename replaces the buckets, and the old ones, with the audit
+    # history, stay (S3 refuses to delete a non-empty bucket anyway).
+    kept = {"retain_on_delete": retain}
+    access = aws.s3.Bucket(
+        children.name("access-log-bucket"),
+        bucket=account.apply(names.trail_access_log_bucket),
+        tags=dict(tags),
+        opts=children.options(None, **kept),
+    )
+    _private(children, "access-log-bucket", access, None)
+    # Server access log buckets take SSE-S3 only (S3 user guide, server access logging).
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        children.name("access-log-bucket-encryption"),
+        bucket=access.id,
+        rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+        opts=children.options(None),
+    )
+    _lifecycle(
+        children,
+        "access-log-bucket",
+        access,
+        {"expiration": {"days": monitoring.trail_expire_after_days}},
+    )
+
+    bucket = aws.s3.Bucket(
+        children.name("bucket"),
+        bucket=account.apply(names.trail_bucket),
+        tags=dict(tags),
+        opts=children.options("trail", **kept),
+    )
+    _private(children, "bucket", bucket, "trail")
+    versioning = aws.s3.BucketVersioning(
+        children.name("bucket-versioning"),
+        bucket=bucket.id,
+        versioning_configuration={"status": "Enabled"},
+        opts=children.options(None),
+    )
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        children.name("bucket-encryption"),
+        bucket=bucket.id,
+        rules=[
+            {
+                "apply_server_side_encryption_by_default": {
+                    "sse_algorithm": "aws:kms",
+                    "kms_master_key_id": key.arn,
+                },
+                "bucket_key_enabled": True,
+            }
+        ],
+        opts=children.options("trail"),
+    )
+    expire = monitoring.trail_expire_after_days
+    _lifecycle(
+        children,
+        "bucket",
+        bucket,
+        {
+            "transitions": [
+                {"days": monitoring.trail_archive_after_days, "storage_class": "GLACIER_IR"}
+            ],
+            "expiration": {"days": expire},
+            # A deleted or overwritten trail file stays as a noncurrent version as long.
+            "noncurrent_version_expiration": {"noncurrent_days": expire},
+        },
+    )
+    if monitoring.trail_object_lock_days:
+        aws.s3.BucketObjectLockConfiguration(
+            children.name("bucket-object-lock"),
+            bucket=bucket.id,
+            object_lock_enabled="Enabled",
+            rule={
+                "default_retention": {
+                    "mode": "GOVERNANCE",
+                    "days": monitoring.trail_object_lock_days,
+                }
+            },
+            opts=children.options(None, depends_on=[versioning]),
+        )
+    aws.s3.BucketLogging(
+        children.name("bucket-access-logging"),
+        bucket=bucket.id,
+        target_bucket=access.id,
+        target_prefix="trail-bucket/",
+        opts=children.options(None),
+    )
+    aws.s3.BucketPolicy(
+        children.name("access-log-bucket-policy"),
+        bucket=access.id,
+        policy=pulumi.Output.all(access.bucket, account, bucket.bucket).apply(
+            lambda values: access_log_bucket_policy(*values)
+        ),
+        opts=children.options(None),
+    )
+    policy = aws.s3.BucketPolicy(
+        children.name("bucket-policy"),
+        bucket=bucket.id,
+        policy=pulumi.Output.all(bucket.bucket, account, trail_arn).apply(
+            lambda values: trail_bucket_policy(*values)
+        ),
+        opts=children.options("trail"),
+    )
+    return TrailStorage(bucket, policy)
