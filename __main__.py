@@ -44,7 +44,11 @@ task = ApplicationTaskDefinition(
     ),
 )
 
-# 4. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
+# 4. Each secret's own policy: public policies blocked; with an administrator role configured,
+#    every principal but the execution role and that role is denied.
+secrets.attach_resource_policies(settings.secrets_administrator_role_arn)
+
+# 5. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
 #    AWS/Usage call counts, and EventBridge rotation events, all notifying one SNS topic.
 trail_log_group = settings.monitoring.cloudtrail_log_group
 if settings.monitoring.create_trail:
@@ -54,7 +58,7 @@ monitoring = SecretsMonitoring(
     MONITORING.name, SecretsMonitoringArgs.from_settings(settings, secrets, trail_log_group)
 )
 
-# 5. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).
+# 6. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).
 export_outputs(
     {
         "appSecretsArn": secrets.app_secrets.arn,

@@ -48,3 +48,30 @@ def read_policy_json(app_arn: str, db_arn: str, key_arn: str | None, region: str
             )
         )
     return policy_document(*statements)
+
+
+def resource_policy_json(account: str, readers: list[str], administrator: str | None) -> str:
+    """A secret's own policy. The account statement only delegates to the account's IAM policies
+    (it grants nothing by itself); with an administrator role, every principal but the readers
+    and that role is denied, whatever an IAM policy elsewhere in the account says. The
+    administrator must be the identity that runs `pulumi up`, or the stack locks itself out."""
+    statements = [
+        statement(
+            "secretsmanager:*",
+            "*",
+            sid="AccountDelegatesToIam",
+            principal={"AWS": f"arn:aws:iam::{account}:root"},
+        )
+    ]
+    if administrator:
+        statements.append(
+            statement(
+                "secretsmanager:*",
+                "*",
+                sid="OnlyTheReadersAndTheAdministrator",
+                effect="Deny",
+                principal="*",
+                condition={"StringNotEquals": {"aws:PrincipalArn": [*readers, administrator]}},
+            )
+        )
+    return policy_document(*statements)

@@ -10,7 +10,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.children import Children
-from components.secret_access import ContainerSecret, read_policy_json
+from components.secret_access import ContainerSecret, read_policy_json, resource_policy_json
 from settings.model import DatabaseSettings, Settings
 from stack_model.logical_names import SECRETS
 from stack_model.naming import StackNames
@@ -82,6 +82,9 @@ class ApplicationSecrets(pulumi.ComponentResource):
         super().__init__(SECRETS.type, name, None, opts)
         names, database = args.names, args.database
         children = Children(self, name, names.prefix)
+        self._children = children
+        # Role ARNs granted read (grant_read), for the secrets' resource policy.
+        self._readers: list[pulumi.Output[str]] = []
         self.kms_key = None
         if args.customer_managed_key:
             self.kms_key = aws.kms.Key(
@@ -175,6 +178,7 @@ class ApplicationSecrets(pulumi.ComponentResource):
     ) -> aws.iam.RolePolicy:
         """Lets `role` read both secrets: an inline policy `policy_name` on the role (declared as
         `resource_name`, by default the policy's name)."""
+        self._readers.append(role.arn)
         return aws.iam.RolePolicy(
             resource_name or policy_name,
             name=policy_name,
@@ -182,6 +186,27 @@ class ApplicationSecrets(pulumi.ComponentResource):
             policy=self.read_policy(),
             opts=opts,
         )
+
+    def attach_resource_policies(self, administrator_role_arn: str | None) -> None:
+        """Each secret's resource policy, once every reader is granted: public policies blocked,
+        and with an administrator role every other principal denied (secret_access.py)."""
+        account = aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).account_id
+        document = pulumi.Output.all(account, *self._readers).apply(
+            lambda v: resource_policy_json(v[0], list(v[1:]), administrator_role_arn)
+        )
+        for role, secret in (
+            ("app-secrets", self.app_secrets),
+            ("db-credentials", self.db_credentials),
+        ):
+            aws.secretsmanager.SecretPolicy(
+                self._children.name(f"{role}-policy"),
+                secret_arn=secret.arn,
+                policy=document,
+                block_public_policy=True,
+                opts=self._children.options(None),
+            )
 
     def _secret(
         self,

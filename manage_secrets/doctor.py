@@ -16,6 +16,8 @@ class Check:
     passed: bool
     detail: str = ""
     fix: str = ""
+    # Works, but is broader or weaker than the stack makes it: reported, not a failure.
+    warning: bool = False
 
 
 class Doctor:
@@ -54,6 +56,7 @@ class Doctor:
             return self.checks
         for secret_name, _ in self.names.secrets():
             self._secret(secret_name)
+        self._resource_policies()
         self._role()
         self._task_definition()
         self._kms_keys()
@@ -161,6 +164,54 @@ class Doctor:
                     "run `pulumi up`: the grant includes kms:Decrypt on the stack's key",
                 )
 
+        self._least_privilege(role, documents)
+
+    def _least_privilege(self, role: str, documents: list[dict]) -> None:
+        """Every statement of the role that reaches secrets or KMS beyond this stack's exact
+        ARNs (the old guide's `programador-musical-*` one, say) is a warning with its fix."""
+        from stack_model.iam_policy import grants_beyond
+
+        exact = {described["ARN"] for described in self.described.values()}
+        for described in self.described.values():
+            key = described.get("KmsKeyId")
+            if key and not key.startswith("alias/aws/"):
+                try:
+                    exact.add(self._key_metadata(key)["Arn"])
+                except CliError:
+                    pass  # the key check reports it
+        for finding in grants_beyond(documents, exact):
+            self.checks.append(
+                Check(
+                    f"{role} reaches only this stack's secrets",
+                    True,
+                    finding,
+                    "remove that statement (or policy) from the role; the stack's own grant "
+                    f"({self.names.execution_secrets_policy}) names the exact ARNs",
+                    warning=True,
+                )
+            )
+
+    def _resource_policies(self) -> None:
+        secrets = self.aws.client("secretsmanager")
+        for name, described in self.described.items():
+            try:
+                found = self.aws.call(
+                    lambda arn=described["ARN"]: secrets.get_resource_policy(SecretId=arn), name
+                )
+            except CliError:
+                continue  # the existence checks report what is wrong with the secret
+            if not found.get("ResourcePolicy"):
+                self.checks.append(
+                    Check(
+                        f"{name} has its resource policy",
+                        True,
+                        "none attached (the stack attaches one to each secret)",
+                        "run `pulumi up`; if someone removed it on purpose, see "
+                        "docs/guardrails.md before adding it back",
+                        warning=True,
+                    )
+                )
+
     def _key_metadata(self, key: str) -> dict:
         # The role check and the key check both need it: one DescribeKey per key.
         if key not in self.keys:
@@ -241,12 +292,11 @@ class Doctor:
 def report(checks: list[Check], names: StackNames, region: str | None) -> tuple[str, bool]:
     lines = [f"doctor: {names.prefix} in {region}"]
     for check in checks:
-        lines.append(
-            f"{'PASS' if check.passed else 'FAIL'}  {check.title}"
-            + (f": {check.detail}" if check.detail else "")
-        )
-        if not check.passed and check.fix:
+        level = "WARN" if check.warning else "PASS" if check.passed else "FAIL"
+        lines.append(f"{level}  {check.title}" + (f": {check.detail}" if check.detail else ""))
+        if (check.warning or not check.passed) and check.fix:
             lines.append(f"      fix: {check.fix}")
     failed = sum(not check.passed for check in checks)
-    lines.append(f"{len(checks)} checks, {failed} failed")
+    warned = sum(check.warning for check in checks)
+    lines.append(f"{len(checks)} checks, {failed} failed, {warned} warnings")
     return "\n".join(lines), failed == 0

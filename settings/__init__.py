@@ -99,6 +99,7 @@ def load_settings(
         rotation_jwt=rotation_token(reader, "rotationJwt"),
         rotation_database=rotation_token(reader, "rotationDatabase"),
         customer_managed_key=reader.value("kmsCustomerManagedKey"),
+        secrets_administrator_role_arn=rules.administrator_role(reader),
         recovery_window_in_days=window,
         protect=protect,
         extra_tags=tags(reader, monitoring.create_trail),

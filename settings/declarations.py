@@ -192,6 +192,15 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         default=True,
     ),
     _key(
+        "secretsAdministratorRoleArn",
+        "string",
+        "The IAM role that runs `pulumi up` and administers the secrets. When set, each secret's "
+        "resource policy denies every other principal but the execution role (docs/guardrails.md "
+        "has the runbook); empty leaves access to IAM policies alone.",
+        "an IAM role ARN such as `arn:aws:iam::<account>:role/<name>`, or empty",
+        default="",
+    ),
+    _key(
         "tags",
         "array",
         "Extra tags added to Project, Environment and ManagedBy on every taggable resource.",

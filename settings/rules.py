@@ -232,6 +232,16 @@ def monitoring_settings(reader: Reader) -> MonitoringSettings:
     )
 
 
+ROLE_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+
+
+def administrator_role(reader: Reader) -> str | None:
+    role = reader.value("secretsAdministratorRoleArn") or None
+    if role is not None and not ROLE_ARN_PATTERN.fullmatch(role):
+        reader.problem("secretsAdministratorRoleArn", role)
+    return role
+
+
 def rotation_token(reader: Reader, key: str) -> str:
     token = reader.value(key)
     if not token or len(token) > 128 or not token.isprintable():

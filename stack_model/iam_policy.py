@@ -111,3 +111,83 @@ def evaluate(
                 return Decision.EXPLICIT_DENY
             allowed = True
     return Decision.ALLOWED if allowed else Decision.IMPLICIT_DENY
+
+
+def _principal_match(principal: Any, principal_arn: str, account: str) -> str | None:
+    """How a resource policy statement's `Principal` names the caller: "direct" ("*" or its own
+    ARN), "account" (the account, which only delegates to the account's IAM policies: it grants
+    nothing by itself, but a Deny on it applies), or None."""
+    if principal == "*":
+        return "direct"
+    named = _as_list(principal.get("AWS", [])) if isinstance(principal, Mapping) else []
+    if any(name in ("*", principal_arn) for name in named):
+        return "direct"
+    if any(name in (account, f"arn:aws:iam::{account}:root") for name in named):
+        return "account"
+    return None
+
+
+def evaluate_with_resource_policy(
+    identity_documents: Iterable[str | Mapping],
+    resource_document: str | Mapping | None,
+    principal_arn: str,
+    action: str,
+    resource: str,
+    context: Mapping[str, str] | None = None,
+) -> Decision:
+    """One principal's request on a resource with a policy of its own, within one account (IAM
+    policy evaluation logic): an explicit Deny in either policy wins; otherwise an Allow in
+    either suffices. `aws:PrincipalArn` is put into the context, as IAM does."""
+    account = principal_arn.split(":")[4]
+    full = {"aws:PrincipalArn": principal_arn, **(context or {})}
+    identity = evaluate(identity_documents, action, resource, full)
+    allowed = identity.allowed
+    for statement in _statements([resource_document] if resource_document else []):
+        match = _principal_match(statement.get("Principal"), principal_arn, account)
+        if match is None or not _statement_applies(statement, action, resource, full):
+            continue
+        if statement["Effect"] == "Deny":
+            return Decision.EXPLICIT_DENY
+        allowed = allowed or match == "direct"
+    if identity is Decision.EXPLICIT_DENY:
+        return identity
+    return Decision.ALLOWED if allowed else Decision.IMPLICIT_DENY
+
+
+# Actions that stand for "reads or changes a secret or its key": a statement whose actions match
+# any of them touches the secrets.
+SENSITIVE_ACTIONS = (
+    "secretsmanager:GetSecretValue",
+    "secretsmanager:PutSecretValue",
+    "secretsmanager:DeleteSecret",
+    "secretsmanager:PutResourcePolicy",
+    "kms:Decrypt",
+    "kms:GenerateDataKey",
+)
+
+
+def grants_beyond(documents: Iterable[str | Mapping], exact: set[str]) -> list[str]:
+    """Each Allow of Secrets Manager or KMS actions on something other than the `exact` ARNs
+    (a wildcard, a prefix, another secret or key, NotAction or NotResource), described."""
+    found = []
+    for index, statement in enumerate(_statements(documents)):
+        if statement.get("Effect") != "Allow":
+            continue
+        name = statement.get("Sid") or f"statement {index + 1}"
+        if "NotAction" in statement:
+            found.append(f"{name} allows every action but {statement['NotAction']}")
+            continue
+        actions = [
+            a
+            for a in _as_list(statement.get("Action", []))
+            if any(wildcard_match(a, sensitive, False) for sensitive in SENSITIVE_ACTIONS)
+        ]
+        if not actions:
+            continue
+        if "NotResource" in statement:
+            found.append(f"{name} allows {', '.join(actions)} on every resource but some")
+            continue
+        for resource in _as_list(statement.get("Resource", [])):
+            if resource not in exact:
+                found.append(f"{name} allows {', '.join(actions)} on {resource}")
+    return found

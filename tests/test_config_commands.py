@@ -37,6 +37,7 @@ INTENDED = {
     "pulumi config rm jwtSecretKey": ("jwtSecretKey", ""),
     "pulumi config set databaseHost <address>": ("databaseHost", TYPED_FOR["<address>"]),
     "pulumi config set protect false": ("protect", False),
+    "pulumi config rm secretsAdministratorRoleArn": ("secretsAdministratorRoleArn", ""),
 }
 DOCUMENTS = [
     ROOT / "README.md",

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from stack_model.iam_policy import Decision, evaluate, wildcard_match
+from stack_model.iam_policy import (
+    Decision,
+    evaluate,
+    evaluate_with_resource_policy,
+    grants_beyond,
+    wildcard_match,
+)
 
 ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-AbC123"
 
@@ -78,3 +84,78 @@ def test_unknown_condition_operator_is_refused():
     policy = allow(Condition={"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}})
     with pytest.raises(ValueError, match="NumericLessThan"):
         evaluate([policy], "secretsmanager:GetSecretValue", ARN)
+
+
+# Resource policies (IAM policy evaluation logic, within one account) ---------------------------
+
+ME = "arn:aws:iam::111122223333:role/me"
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:s-AbCdEf"
+
+
+def _resource(effect, principal, condition=None):
+    statement = {
+        "Effect": effect,
+        "Principal": principal,
+        "Action": "secretsmanager:*",
+        "Resource": "*",
+    }
+    if condition:
+        statement["Condition"] = condition
+    return {"Statement": [statement]}
+
+
+def test_a_resource_policy_naming_the_principal_allows_without_an_identity_policy():
+    document = _resource("Allow", {"AWS": ME})
+    assert evaluate_with_resource_policy(
+        [], document, ME, "secretsmanager:GetSecretValue", SECRET_ARN
+    ).allowed
+
+
+def test_naming_the_account_only_delegates_to_iam():
+    document = _resource("Allow", {"AWS": "arn:aws:iam::111122223333:root"})
+    assert not evaluate_with_resource_policy(
+        [], document, ME, "secretsmanager:GetSecretValue", SECRET_ARN
+    ).allowed
+
+
+def test_a_deny_in_the_resource_policy_beats_an_identity_allow_and_honours_principal_arn():
+    everything = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    deny_others = _resource("Deny", "*", {"StringNotEquals": {"aws:PrincipalArn": [ME]}})
+    other = "arn:aws:iam::111122223333:role/other"
+    assert (
+        evaluate_with_resource_policy(
+            [everything], deny_others, other, "secretsmanager:GetSecretValue", SECRET_ARN
+        )
+        is Decision.EXPLICIT_DENY
+    )
+    assert evaluate_with_resource_policy(
+        [everything], deny_others, ME, "secretsmanager:GetSecretValue", SECRET_ARN
+    ).allowed
+
+
+@pytest.mark.parametrize(
+    ("statement", "found"),
+    [
+        ({"Action": "secretsmanager:GetSecretValue", "Resource": SECRET_ARN}, []),
+        (
+            {
+                "Action": "secretsmanager:GetSecretValue",
+                "Resource": "arn:aws:secretsmanager:*:*:secret:s-*",
+            },
+            ["on arn:aws:secretsmanager:*:*:secret:s-*"],
+        ),
+        ({"Action": "secretsmanager:*", "Resource": "*"}, ["allows secretsmanager:* on *"]),
+        ({"Action": "*", "Resource": SECRET_ARN + "x"}, ["allows * on " + SECRET_ARN + "x"]),
+        ({"NotAction": "iam:*", "Resource": "*"}, ["every action but"]),
+        (
+            {"Action": "kms:Decrypt", "NotResource": "arn:aws:kms:us-east-1:1:key/k"},
+            ["every resource but"],
+        ),
+        ({"Action": ["ecr:*", "logs:*"], "Resource": "*"}, []),
+    ],
+)
+def test_grants_beyond_the_exact_arns_are_named(statement, found):
+    document = {"Statement": [{"Effect": "Allow", **statement}]}
+    described = grants_beyond([document], {SECRET_ARN})
+    assert len(described) == len(found)
+    assert all(part in text for part, text in zip(found, described, strict=True))

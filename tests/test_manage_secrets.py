@@ -231,7 +231,45 @@ def test_doctor_passes_on_the_deployed_stack(aws):
         f"PASS  {APP} KMS key is enabled",
     ):
         assert expected in text, expected
-    assert "FAIL" not in text
+    assert "FAIL" not in text and "WARN" not in text
+    assert text.rstrip().endswith("0 failed, 0 warnings")
+
+
+@pytest.mark.mutates
+def test_doctor_warns_about_access_beyond_the_exact_arns_and_a_missing_resource_policy(
+    aws, moto, stack
+):
+    iam = moto.client("iam")
+    # The old guide's statement, left on the role beside the stack's exact grant.
+    wildcard = "arn:aws:secretsmanager:us-east-1:123456789012:secret:programador-musical-*"
+    iam.put_role_policy(
+        RoleName=f"{PREFIX}-ecs-execution-role",
+        PolicyName="legacy-secrets",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "Legacy",
+                        "Effect": "Allow",
+                        "Action": ["secretsmanager:GetSecretValue"],
+                        "Resource": wildcard,
+                    }
+                ],
+            }
+        ),
+    )
+    moto.client("secretsmanager").delete_resource_policy(SecretId=stack.secret_arns[DB])
+    done = aws("doctor")
+    assert done.returncode == 0, done.stdout  # everything still works: warnings, not failures
+    text = done.stdout
+    assert (
+        f"WARN  {PREFIX}-ecs-execution-role reaches only this stack's secrets: Legacy allows "
+        f"secretsmanager:GetSecretValue on {wildcard}"
+    ) in text
+    assert f"WARN  {DB} has its resource policy: none attached" in text
+    assert text.count("fix: ") == text.count("WARN  ") == 2
+    assert text.rstrip().endswith("0 failed, 2 warnings")
 
 
 @pytest.mark.mutates

@@ -26,6 +26,7 @@ BASES = {
     "databaseEngine": ["postgres", "aurora-postgresql"],
     "jwtSecretKey": ["k" * 40],
     "databasePassword": ["Kept-password-1234"],
+    "secretsAdministratorRoleArn": ["arn:aws:iam::123456789012:role/platform-deploy"],
     "rotationJwt": ["2026-12-01"],
     "rotationDatabase": ["2026-12-01"],
     "containerImage": ["123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1"],
@@ -73,6 +74,14 @@ LANDED = {
     "databasePassword": lambda r: {
         _secret_json(r, APP)["database_password"],
         _secret_json(r, DB)["password"],
+    },
+    "secretsAdministratorRoleArn": lambda r: {
+        arn
+        for p in r.resources_of("aws:secretsmanager/secretPolicy:SecretPolicy")
+        for s in json.loads(p["inputs"]["policy"])["Statement"]
+        if s["Effect"] == "Deny"
+        for arn in s["Condition"]["StringNotEquals"]["aws:PrincipalArn"]
+        if not arn.endswith("-ecs-execution-role")
     },
     "rotationJwt": lambda r: {_keepers(r, "random:index/randomBytes:RandomBytes")["rotation"]},
     "rotationDatabase": lambda r: {

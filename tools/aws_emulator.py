@@ -119,6 +119,7 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
 
     iam = server.client("iam")
     prefix = f"programador-musical-{revealed.stack}"
+    policies = revealed.resources_of("aws:secretsmanager/secretPolicy:SecretPolicy")
     role = revealed.named("aws:iam/role:Role", f"{prefix}-ecs-execution-role")["inputs"]
     created_role = iam.create_role(
         RoleName=role["name"], AssumeRolePolicyDocument=role["assumeRolePolicy"]
@@ -133,6 +134,12 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
             )
     for attachment in revealed.resources_of("aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
         iam.attach_role_policy(RoleName=role["name"], PolicyArn=attachment["inputs"]["policyArn"])
+    for policy in policies:  # after the role: the policy may name it
+        secrets.put_resource_policy(
+            SecretId=deployed.replace(policy["inputs"]["secretArn"]),
+            ResourcePolicy=deployed.replace(policy["inputs"]["policy"]),
+            BlockPublicPolicy=policy["inputs"]["blockPublicPolicy"],
+        )
 
     task = revealed.named("aws:ecs/taskDefinition:TaskDefinition", f"{prefix}-app")["inputs"]
     server.client("ecs").register_task_definition(

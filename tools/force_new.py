@@ -33,6 +33,9 @@ FORCE_NEW: dict[str, ForceNew] = {
     "aws:secretsmanager/secret:Secret": _entry(
         AWS + "secretsmanager/secret.go", "name", "namePrefix"
     ),
+    "aws:secretsmanager/secretPolicy:SecretPolicy": _entry(
+        AWS + "secretsmanager/secret_policy.go", "secretArn"
+    ),
     # A version is immutable in Secrets Manager: a new value is a new version.
     "aws:secretsmanager/secretVersion:SecretVersion": _entry(
         AWS + "secretsmanager/secret_version.go",
