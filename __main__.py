@@ -74,6 +74,14 @@ export_outputs(
         "taskDefinitionArn": task.task_definition.arn,
         "taskDefinitionFamily": task.task_definition.family,
         "containerSecrets": [secret.definition() for secret in container_secrets],
+        "replicaSecretArns": secrets.replica_arns(),
+        "containerSecretsByRegion": {
+            region: [
+                secrets.container_secret(m.env_name, m.secret, m.key, region).definition()
+                for m in settings.container.secrets
+            ]
+            for region in (settings.region, *settings.replica_regions)
+        },
         "alarmTopicArn": monitoring.topic.arn,
         "alarmNames": [alarm.name for alarm in monitoring.alarms],
         "dashboardName": monitoring.dashboard.dashboard_name,

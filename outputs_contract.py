@@ -52,6 +52,19 @@ CONTRACT: tuple[StackOutput, ...] = (
         "stacks that define their own task definitions",
     ),
     StackOutput(
+        "replicaSecretArns",
+        "map of region to `{appSecretsArn, dbCredentialsArn}`",
+        False,
+        "the replicas' ARNs (same name and suffix, their region); empty without replicaRegions",
+    ),
+    StackOutput(
+        "containerSecretsByRegion",
+        "map of region to list of `{name, valueFrom}`",
+        False,
+        "`containerSecrets` for a task definition in each region: the stack's own and each "
+        "replica's, which reads its local replica",
+    ),
+    StackOutput(
         "alarmTopicArn",
         "string",
         False,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -10,13 +10,13 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.children import Children
-from components.secret_access import ContainerSecret, read_policy_json, resource_policy_json
+from components.secret_access import SecretAccess
+from components.secret_replicas import replica_keys
 from settings.model import DatabaseSettings, Settings
 from stack_model.logical_names import SECRETS
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import (
     PASSWORD_SPECIAL_CHARACTERS,
-    SECRET_KEYS,
     app_secret_values,
     database_url,
     db_credential_values,
@@ -42,6 +42,7 @@ class ApplicationSecretsArgs:
     # An existing key and an existing password (secret Outputs) to keep instead of generating.
     jwt_imported_key: pulumi.Input[str] | None = None
     database_kept_password: pulumi.Input[str] | None = None
+    replica_regions: Sequence[str] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -57,11 +58,12 @@ class ApplicationSecretsArgs:
             protect=settings.protect,
             jwt_imported_key=settings.jwt_imported_key,
             database_kept_password=settings.database_kept_password,
+            replica_regions=settings.replica_regions,
             tags=settings.tags,
         )
 
 
-class ApplicationSecrets(pulumi.ComponentResource):
+class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
     """`<prefix>-app-secrets` and `<prefix>-db-credentials`, sharing one generated password.
 
     Each random value has its rotation token as its only keeper, so a value changes when, and
@@ -85,6 +87,8 @@ class ApplicationSecrets(pulumi.ComponentResource):
         self._children = children
         # Role ARNs granted read (grant_read), for the secrets' resource policy.
         self._readers: list[pulumi.Output[str]] = []
+        self.replica_regions = tuple(args.replica_regions)
+        self.replica_keys: dict[str, aws.kms.Key] = {}
         self.kms_key = None
         if args.customer_managed_key:
             self.kms_key = aws.kms.Key(
@@ -100,6 +104,9 @@ class ApplicationSecrets(pulumi.ComponentResource):
                 name=names.secrets_key_alias,
                 target_key_id=self.kms_key.key_id,
                 opts=children.options("secrets"),
+            )
+            self.replica_keys = replica_keys(
+                children, names, self.replica_regions, args.protect, args.tags
             )
 
         if args.jwt_imported_key is not None:
@@ -150,64 +157,6 @@ class ApplicationSecrets(pulumi.ComponentResource):
             }
         )
 
-    def container_secret(self, env_name: str, secret: str, key: str) -> ContainerSecret:
-        """`valueFrom` = `<full secret ARN>:<json key>::` (the current version), as ECS expects.
-        The entry carries this component: wiring it into a task grants the read."""
-        if key not in SECRET_KEYS.get(secret, ()):
-            raise ValueError(
-                f"{env_name}: secret {secret!r} has no JSON key {key!r}; "
-                f"it holds {', '.join(SECRET_KEYS.get(secret, ()))}"
-            )
-        arn = {"app": self.app_secrets, "db": self.db_credentials}[secret].arn
-        return ContainerSecret(env_name, pulumi.Output.concat(arn, ":", key, "::"), self)
-
-    def read_policy(self) -> pulumi.Output[str]:
-        """IAM policy JSON that reads exactly these two secrets (components/secret_access.py)."""
-        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
-        key_arn = self.kms_key.arn if self.kms_key else None
-        return pulumi.Output.all(
-            self.app_secrets.arn, self.db_credentials.arn, key_arn, region
-        ).apply(lambda values: read_policy_json(*values))
-
-    def grant_read(
-        self,
-        role: aws.iam.Role,
-        policy_name: str,
-        opts: pulumi.ResourceOptions | None = None,
-        resource_name: str | None = None,
-    ) -> aws.iam.RolePolicy:
-        """Lets `role` read both secrets: an inline policy `policy_name` on the role (declared as
-        `resource_name`, by default the policy's name)."""
-        self._readers.append(role.arn)
-        return aws.iam.RolePolicy(
-            resource_name or policy_name,
-            name=policy_name,
-            role=role.name,
-            policy=self.read_policy(),
-            opts=opts,
-        )
-
-    def attach_resource_policies(self, administrator_role_arn: str | None) -> None:
-        """Each secret's resource policy, once every reader is granted: public policies blocked,
-        and with an administrator role every other principal denied (secret_access.py)."""
-        account = aws.get_caller_identity_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)
-        ).account_id
-        document = pulumi.Output.all(account, *self._readers).apply(
-            lambda v: resource_policy_json(v[0], list(v[1:]), administrator_role_arn)
-        )
-        for role, secret in (
-            ("app-secrets", self.app_secrets),
-            ("db-credentials", self.db_credentials),
-        ):
-            aws.secretsmanager.SecretPolicy(
-                self._children.name(f"{role}-policy"),
-                secret_arn=secret.arn,
-                policy=document,
-                block_public_policy=True,
-                opts=self._children.options(None),
-            )
-
     def _secret(
         self,
         children: Children,
@@ -225,6 +174,14 @@ class ApplicationSecrets(pulumi.ComponentResource):
             description=description,
             kms_key_id=self.kms_key.arn if self.kms_key else None,
             recovery_window_in_days=args.recovery_window_in_days,
+            replicas=[
+                {
+                    "region": region,
+                    "kms_key_id": key.arn if (key := self.replica_keys.get(region)) else None,
+                }
+                for region in self.replica_regions
+            ]
+            or None,
             tags=dict(args.tags),
             opts=children.options(previous_role, protect=args.protect),
         )

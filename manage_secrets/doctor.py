@@ -88,6 +88,16 @@ class Doctor:
             f"deletion planned for {deletion:%Y-%m-%d}" if deletion else "",
             f"python -m manage_secrets restore {name}",
         )
+        for replica in self.described[name].get("ReplicationStatus", []):
+            status = replica.get("Status", "unknown")
+            self.record(
+                f"replica of {name} in {replica.get('Region')} is InSync",
+                status == "InSync",
+                f"{status}: {replica.get('StatusMessage', '')}".rstrip(": "),
+                "check the replica region's KMS key (it must exist and be enabled) and "
+                "`aws secretsmanager describe-secret --secret-id NAME` there; "
+                "`replicate-secret-to-regions --force-overwrite-replica-secret` retries",
+            )
 
     def _exists_in(self, name: str, region: str) -> bool:
         client = self.aws.client("secretsmanager", region)

@@ -35,6 +35,7 @@ TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TRAIL = "aws:cloudtrail/trail:Trail"
+SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
@@ -381,6 +382,37 @@ def _trail_buckets_kept(args: StackValidationArgs, report: ReportViolation) -> N
             )
 
 
+# 14 --------------------------------------------------------------------------------------------
+def _secrets_have_resource_policies(args: StackValidationArgs, report: ReportViolation) -> None:
+    guarded = {
+        r.props.get("secretArn")
+        for r in args.resources
+        if r.resource_type == SECRET_POLICY and r.props.get("blockPublicPolicy") is True
+    }
+    for secret in (r for r in args.resources if r.resource_type == SECRET):
+        if secret.props.get("arn") not in guarded:
+            report(
+                f"secret {_called(secret)} has no resource policy with BlockPublicPolicy: "
+                "attach one (ApplicationSecrets.attach_resource_policies)",
+                secret.urn,
+            )
+
+
+# 15 --------------------------------------------------------------------------------------------
+def _replicas_use_a_customer_managed_key(
+    args: ResourceValidationArgs, report: ReportViolation
+) -> None:
+    if args.resource_type != SECRET or not args.props.get("kmsKeyId"):
+        return
+    for replica in _as_list(args.props.get("replicas") or []):
+        if isinstance(replica, dict) and not replica.get("kmsKeyId"):
+            report(
+                f"secret {_called(args)} uses a customer-managed key but its replica in "
+                f"{replica.get('region')} would fall back to aws/secretsmanager: give each "
+                "replica a key of its region"
+            )
+
+
 RESOURCE_POLICIES = [
     ResourceValidationPolicy(
         name="secrets-recovery-window",
@@ -429,6 +461,11 @@ RESOURCE_POLICIES = [
         validate=_log_retention,
     ),
     ResourceValidationPolicy(
+        name="replicas-use-a-customer-managed-key",
+        description="A secret under a customer-managed key keeps one on every replica.",
+        validate=_replicas_use_a_customer_managed_key,
+    ),
+    ResourceValidationPolicy(
         name="production-logs-encrypted",
         description="Log groups of a production stack are encrypted with a customer-managed key.",
         validate=_production_logs_encrypted,
@@ -444,6 +481,11 @@ STACK_POLICIES = [
         name="secrets-and-grants-match",
         description="Every secret is readable by an execution role; grants stay in the stack.",
         validate=_secrets_and_grants_match,
+    ),
+    StackValidationPolicy(
+        name="secrets-have-resource-policies",
+        description="Every secret has a resource policy that blocks public policies.",
+        validate=_secrets_have_resource_policies,
     ),
     StackValidationPolicy(
         name="trail-bucket-versioned-and-lifecycled",

@@ -100,6 +100,7 @@ def load_settings(
         rotation_database=rotation_token(reader, "rotationDatabase"),
         customer_managed_key=reader.value("kmsCustomerManagedKey"),
         secrets_administrator_role_arn=rules.administrator_role(reader),
+        replica_regions=rules.replica_regions(reader, region),
         recovery_window_in_days=window,
         protect=protect,
         extra_tags=tags(reader, monitoring.create_trail),

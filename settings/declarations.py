@@ -192,6 +192,14 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         default=True,
     ),
     _key(
+        "replicaRegions",
+        "array",
+        "Regions that get a replica of both secrets (with a key of their own in each when "
+        "kmsCustomerManagedKey is on), for a task definition that runs there.",
+        "regions botocore's partition data knows, other than the stack's, each once",
+        default=[],
+    ),
+    _key(
         "secretsAdministratorRoleArn",
         "string",
         "The IAM role that runs `pulumi up` and administers the secrets. When set, each secret's "

@@ -86,6 +86,17 @@ def region(reader: Reader, name: str | None) -> str | None:
     return name
 
 
+def replica_regions(reader: Reader, primary: str | None) -> tuple[str, ...]:
+    regions = reader.value("replicaRegions") or []
+    seen: list[str] = []
+    for name in regions:
+        if not isinstance(name, str) or region_problem(name) or name == primary or name in seen:
+            reader.problem("replicaRegions", name)
+        else:
+            seen.append(name)
+    return tuple(seen)
+
+
 def tags(reader: Reader, create_trail: bool) -> dict[str, str]:
     tags: dict[str, str] = {}
     # CloudTrail refuses empty tag values; only a stack with its own trail tags one.

@@ -273,6 +273,15 @@ def test_doctor_warns_about_access_beyond_the_exact_arns_and_a_missing_resource_
 
 
 @pytest.mark.mutates
+def test_doctor_reports_each_replica_and_whether_it_is_in_sync(aws, moto, stack):
+    moto.client("secretsmanager").replicate_secret_to_regions(
+        SecretId=stack.secret_arns[APP], AddReplicaRegions=[{"Region": "eu-west-1"}]
+    )
+    done = aws("doctor")
+    assert f"PASS  replica of {APP} in eu-west-1 is InSync: InSync" in done.stdout
+
+
+@pytest.mark.mutates
 def test_doctor_reports_each_problem_with_a_fix(aws, moto, stack):
     secrets, iam, kms = (moto.client(s) for s in ("secretsmanager", "iam", "kms"))
     secrets.delete_secret(SecretId=DB, RecoveryWindowInDays=7)
@@ -795,3 +804,37 @@ def test_a_closed_pipe_ends_the_cli_quietly_with_exit_141(moto, stack):
     _, err = process.communicate(timeout=60)
     assert process.returncode == 141
     assert err == b""
+
+
+def test_doctor_fails_a_replica_that_is_not_in_sync():
+    from manage_secrets.doctor import Doctor, report
+    from stack_model.naming import StackNames
+
+    class Secrets:
+        def describe_secret(self, SecretId):  # noqa: N803 - botocore's parameter name
+            return {
+                "ARN": f"arn:aws:secretsmanager:us-east-1:123456789012:secret:{SecretId}-AbCdEf",
+                "ReplicationStatus": [
+                    {
+                        "Region": "eu-west-1",
+                        "Status": "Failed",
+                        "StatusMessage": "KMS key is disabled",
+                    }
+                ],
+            }
+
+    class Aws:
+        region = "us-east-1"
+
+        def client(self, service, region=None):
+            return Secrets()
+
+        def call(self, action, subject="", region=None):
+            return action()
+
+    doctor = Doctor(Aws(), StackNames("programador-musical", "production"), [])
+    doctor._secret(APP)
+    text, healthy = report(doctor.checks, doctor.names, "us-east-1")
+    assert not healthy
+    assert f"FAIL  replica of {APP} in eu-west-1 is InSync: Failed: KMS key is disabled" in text
+    assert "force-overwrite-replica-secret" in text

@@ -17,6 +17,18 @@ TYPE_CHECKS = {
     "list of `{name, valueFrom}`": lambda value: (
         isinstance(value, list) and all(set(v) == {"name", "valueFrom"} for v in value)
     ),
+    "map of region to `{appSecretsArn, dbCredentialsArn}`": lambda value: (
+        isinstance(value, dict)
+        and all(set(v) == {"appSecretsArn", "dbCredentialsArn"} for v in value.values())
+    ),
+    "map of region to list of `{name, valueFrom}`": lambda value: (
+        isinstance(value, dict)
+        and bool(value)
+        and all(
+            isinstance(v, list) and all(set(e) == {"name", "valueFrom"} for e in v)
+            for v in value.values()
+        )
+    ),
 }
 
 

@@ -67,7 +67,7 @@ def stack_violations(policy: str, resources: list[tuple[str, str, dict]]):
 
 
 def test_pack_has_every_rule_and_only_rule_2_is_advisory():
-    assert len(rules.POLICIES) == 13
+    assert len(rules.POLICIES) == 15
     advisory = [p.name for p in rules.POLICIES if p.enforcement_level is not None]
     assert advisory == ["secrets-customer-managed-key"]
     assert rules.POLICIES[1].enforcement_level.value == "advisory"
@@ -386,3 +386,25 @@ def test_13_trail_buckets_are_versioned_and_lifecycled(stack, problems):
     found = stack_violations("trail-bucket-versioned-and-lifecycled", stack)
     assert [p for p in problems if not any(p in message for message in found)] == []
     assert len(found) == len(problems)
+
+
+def test_14_every_secret_has_a_resource_policy_blocking_public_ones():
+    secret = (rules.SECRET, "s", {"arn": SECRET_ARN, "name": "s"})
+    guarded = (rules.SECRET_POLICY, "p", {"secretArn": SECRET_ARN, "blockPublicPolicy": True})
+    open_policy = (rules.SECRET_POLICY, "p", {"secretArn": SECRET_ARN, "blockPublicPolicy": False})
+    assert not stack_violations("secrets-have-resource-policies", [secret, guarded])
+    assert stack_violations("secrets-have-resource-policies", [secret, open_policy])
+    assert stack_violations("secrets-have-resource-policies", [secret])
+
+
+@pytest.mark.parametrize(
+    ("props", "bad"),
+    [
+        ({"kmsKeyId": "k", "replicas": [{"region": "eu-west-1", "kmsKeyId": "k2"}]}, False),
+        ({"kmsKeyId": "k", "replicas": [{"region": "eu-west-1"}]}, True),
+        ({"replicas": [{"region": "eu-west-1"}]}, False),
+        ({"kmsKeyId": "k"}, False),
+    ],
+)
+def test_15_replicas_keep_a_customer_managed_key(props, bad):
+    assert bool(violations("replicas-use-a-customer-managed-key", rules.SECRET, props)) is bad

@@ -58,8 +58,10 @@ class MockCloud(Mocks):
     # "<org>/<project>/<stack>" -> (outputs, names of the secret ones), answered to StackReference.
     stack_references: dict[str, tuple[dict, set[str]]] = field(default_factory=dict)
 
-    def _arn(self, service: str, resource: str, regional: bool = True) -> str:
-        region = self.region if regional else ""
+    def _arn(
+        self, service: str, resource: str, regional: bool = True, region: str | None = None
+    ) -> str:
+        region = (region or self.region) if regional else ""
         return f"arn:aws:{service}:{region}:{self.account}:{resource}"
 
     def _resource_state(self, typ: str, name: str, inputs: dict, identity: str) -> tuple[str, dict]:

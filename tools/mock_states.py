@@ -22,7 +22,9 @@ class Cloud(Protocol):
     region: str
     account: str
 
-    def _arn(self, service: str, resource: str, regional: bool = True) -> str: ...
+    def _arn(
+        self, service: str, resource: str, regional: bool = True, region: str | None = None
+    ) -> str: ...
 
     def _stack_reference(self, stack_name: str) -> dict: ...
 
@@ -74,7 +76,8 @@ class _Resource:
         return self.inputs.get("name", self.name)
 
     def arn(self, service: str, resource: str, regional: bool = True) -> str:
-        return self.cloud._arn(service, resource, regional)
+        # pulumi-aws 7 takes a `region` on most resources; without it, the provider's.
+        return self.cloud._arn(service, resource, regional, self.inputs.get("region"))
 
 
 def _secret(r: _Resource) -> tuple[str, dict]:
