@@ -48,8 +48,12 @@ class StackAlarms:
         names: StackNames,
         topic: aws.sns.Topic,
         tags: Mapping[str, str],
+        region: str | None = None,
     ):
+        """`region`: a replica region, whose alarms notify that region's topic (CloudWatch alarm
+        actions stay in their region); None for the stack's own."""
         self._children, self._names, self._topic, self._tags = children, names, topic, tags
+        self._region = region
 
     def retrieval_volume(self, threshold: int) -> aws.cloudwatch.MetricAlarm:
         return self._alarm(
@@ -110,7 +114,10 @@ class StackAlarms:
         comparison: str,
     ) -> aws.cloudwatch.MetricAlarm:
         return aws.cloudwatch.MetricAlarm(
-            self._children.name(f"{alarm.signal}-alarm"),
+            self._children.name(
+                f"{alarm.signal}-alarm" + (f"-{self._region}" if self._region else "")
+            ),
+            region=self._region,
             name=self._names.alarm(alarm.signal),
             alarm_description=alarm.description(),
             namespace=namespace,
@@ -126,5 +133,5 @@ class StackAlarms:
             alarm_actions=[self._topic.arn],
             ok_actions=[self._topic.arn],
             tags=dict(self._tags),
-            opts=self._children.options(f"secrets-{alarm.signal}"),
+            opts=self._children.options(None if self._region else f"secrets-{alarm.signal}"),
         )

@@ -34,6 +34,8 @@ class SecretsMonitoringArgs:
     cloudtrail_log_group_name: pulumi.Input[str] | None = None
     # Production: the topic's key is protected (deleting it silences every alarm).
     protect: bool = False
+    # Where the secrets have replicas: each gets its retrieval alarm and topic there.
+    replica_regions: Sequence[str] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -50,6 +52,7 @@ class SecretsMonitoringArgs:
             retrieval_threshold=settings.monitoring.retrieval_threshold,
             cloudtrail_log_group_name=cloudtrail_log_group_name,
             protect=settings.protect,
+            replica_regions=settings.replica_regions,
             tags=settings.tags,
         )
 
@@ -85,6 +88,9 @@ class SecretsMonitoring(pulumi.ComponentResource):
                 "rotation-failure notification remain",
                 resource=self,
             )
+        self.replica_alarms: list[aws.cloudwatch.MetricAlarm] = []
+        for replica_region in args.replica_regions:
+            self._replica_region(account, replica_region)
         rotation_rule = self._rotation_failed_rule()
         aws.sns.TopicPolicy(
             self._children.name("topic-policy"),
@@ -110,33 +116,57 @@ class SecretsMonitoring(pulumi.ComponentResource):
             }
         )
 
-    def _topic(self, account: pulumi.Output[str]) -> aws.sns.Topic:
+    def _topic(self, account: pulumi.Output[str], region: str | None = None) -> aws.sns.Topic:
+        """The alarm topic and its key; in a replica region, that region's copy (the logical
+        names get the region, the physical ones are regional already)."""
         names, tags = self._args.names, dict(self._args.tags)
+        suffix = f"-{region}" if region else ""
+        previous = None if region else "secrets-alarms"
         key = aws.kms.Key(
-            self._children.name("topic-key"),
+            self._children.name(f"topic-key{suffix}"),
+            region=region,
             description=f"Encrypts the {names.prefix} secrets alarm topic",
             enable_key_rotation=True,
             deletion_window_in_days=30,
             policy=account.apply(topic_key_policy),
             tags=tags,
-            opts=self._children.options("secrets-alarms", protect=self._args.protect),
+            opts=self._children.options(previous, protect=self._args.protect),
         )
         topic = aws.sns.Topic(
-            self._children.name("topic"),
+            self._children.name(f"topic{suffix}"),
+            region=region,
             name=names.alarm_topic,
             kms_master_key_id=key.arn,
             tags=tags,
-            opts=self._children.options("secrets-alarms"),
+            opts=self._children.options(previous),
         )
         for index, email in enumerate(self._args.alarm_emails):
             aws.sns.TopicSubscription(
-                self._children.name(f"email-{index}"),
+                self._children.name(f"email-{index}{suffix}"),
+                region=region,
                 topic=topic.arn,
                 protocol="email",
                 endpoint=email,
-                opts=self._children.options(f"secrets-alarms-email-{index}"),
+                opts=self._children.options(None if region else f"secrets-alarms-email-{index}"),
             )
         return topic
+
+    def _replica_region(self, account: pulumi.Output[str], region: str) -> None:
+        """Calls to a replica are counted in its region: the retrieval alarm there, notifying
+        that region's topic."""
+        topic = self._topic(account, region)
+        alarms = StackAlarms(self._children, self._args.names, topic, self._args.tags, region)
+        alarm = alarms.retrieval_volume(self._args.retrieval_threshold)
+        aws.sns.TopicPolicy(
+            self._children.name(f"topic-policy-{region}"),
+            region=region,
+            arn=topic.arn,
+            policy=pulumi.Output.all(topic.arn, account, alarm.arn).apply(
+                lambda v: topic_policy(v[0], v[1], None, [v[2]])
+            ),
+            opts=self._children.options(None),
+        )
+        self.replica_alarms.append(alarm)
 
     def _rotation_failed_rule(self) -> aws.cloudwatch.EventRule:
         """Rotation failures go to the topic at once, with or without a trail."""

@@ -25,23 +25,30 @@ def topic_key_policy(account: str) -> str:
     )
 
 
-def topic_policy(topic_arn: str, account: str, rule_arn: str, alarm_arns: list[str]) -> str:
-    """Only this stack's alarms and rotation rule publish; the account manages the topic."""
-    return policy_document(
+def topic_policy(topic_arn: str, account: str, rule_arn: str | None, alarm_arns: list[str]) -> str:
+    """Only this stack's alarms (and rotation rule, where there is one) publish; the account
+    manages the topic."""
+    publishers = [
         statement(
             "sns:Publish",
             topic_arn,
             sid="StackAlarmsPublish",
             principal={"Service": "cloudwatch.amazonaws.com"},
             condition={"ArnEquals": {"aws:SourceArn": alarm_arns}},
-        ),
-        statement(
-            "sns:Publish",
-            topic_arn,
-            sid="RotationRulePublishes",
-            principal={"Service": "events.amazonaws.com"},
-            condition={"ArnEquals": {"aws:SourceArn": rule_arn}},
-        ),
+        )
+    ]
+    if rule_arn:
+        publishers.append(
+            statement(
+                "sns:Publish",
+                topic_arn,
+                sid="RotationRulePublishes",
+                principal={"Service": "events.amazonaws.com"},
+                condition={"ArnEquals": {"aws:SourceArn": rule_arn}},
+            )
+        )
+    return policy_document(
+        *publishers,
         statement(
             [
                 "sns:GetTopicAttributes",

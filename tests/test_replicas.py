@@ -107,3 +107,34 @@ def test_a_replica_region_that_is_unknown_the_primary_or_repeated_is_refused(reg
     with pytest.raises(ConfigError) as caught:
         synth(replicaRegions=regions)
     assert [p.key for p in caught.value.problems] == ["replicaRegions"]
+
+
+def test_each_replica_region_has_its_retrieval_alarm_notifying_a_topic_there(replicated):
+    for region in REGIONS:
+        alarm = replicated.resource(
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+            f"secrets-monitoring-retrieval-volume-alarm-{region}",
+        )["inputs"]
+        topic_arn = f"arn:aws:sns:{region}:{ACCOUNT}:programador-musical-production-secrets-alarms"
+        assert alarm["region"] == region
+        assert (alarm["namespace"], alarm["metricName"]) == ("AWS/Usage", "CallCount")
+        assert alarm["dimensions"]["Resource"] == "GetSecretValue"
+        assert alarm["alarmActions"] == alarm["okActions"] == [topic_arn]
+        topic = replicated.resource("aws:sns/topic:Topic", f"secrets-monitoring-topic-{region}")
+        assert topic["inputs"]["region"] == region
+        assert topic["inputs"]["kmsMasterKeyId"].startswith(f"arn:aws:kms:{region}:")
+        policy = json.loads(
+            replicated.resource(
+                "aws:sns/topicPolicy:TopicPolicy", f"secrets-monitoring-topic-policy-{region}"
+            )["inputs"]["policy"]
+        )
+        (publish,) = [s for s in policy["Statement"] if s["Sid"] == "StackAlarmsPublish"]
+        assert publish["Condition"]["ArnEquals"]["aws:SourceArn"] == [
+            f"arn:aws:cloudwatch:{region}:{ACCOUNT}:alarm:programador-musical-production-secrets-retrieval-volume"
+        ]
+        (subscription,) = [
+            s
+            for s in replicated.resources_of("aws:sns/topicSubscription:TopicSubscription")
+            if s["inputs"].get("region") == region
+        ]
+        assert subscription["inputs"]["topic"] == topic_arn
