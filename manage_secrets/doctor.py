@@ -27,7 +27,7 @@ class Doctor:
         self.other_regions = [r for r in other_regions if r != aws.region]
         self.checks: list[Check] = []
         self.described: dict[str, dict] = {}
-        self.keys: dict[str, dict] = {}
+        self.keys: dict[tuple[str, str | None], dict] = {}
 
     def record(self, title: str, passed: bool, detail: str = "", fix: str = "") -> None:
         self.checks.append(Check(title, passed, detail, fix))
@@ -181,14 +181,27 @@ class Doctor:
         ARNs (the old guide's `programador-musical-*` one, say) is a warning with its fix."""
         from stack_model.iam_policy import grants_beyond
 
-        exact = {described["ARN"] for described in self.described.values()}
+        exact = set()
         for described in self.described.values():
+            arn = described["ARN"]
+            exact.add(arn)
             key = described.get("KmsKeyId")
             if key and not key.startswith("alias/aws/"):
                 try:
                     exact.add(self._key_metadata(key)["Arn"])
                 except CliError:
                     pass  # the key check reports it
+            # A replica keeps the secret's name and suffix in its region, with its own key.
+            for replica in described.get("ReplicationStatus", []):
+                parts = arn.split(":")
+                parts[3] = replica["Region"]
+                exact.add(":".join(parts))
+                replica_key = str(replica.get("KmsKeyId", ""))
+                if replica_key and not replica_key.startswith("alias/aws/"):
+                    try:
+                        exact.add(self._key_metadata(replica_key, replica["Region"])["Arn"])
+                    except CliError:
+                        pass  # the replica's own status check reports a missing key
         for finding in grants_beyond(documents, exact):
             self.checks.append(
                 Check(
@@ -222,12 +235,14 @@ class Doctor:
                     )
                 )
 
-    def _key_metadata(self, key: str) -> dict:
-        # The role check and the key check both need it: one DescribeKey per key.
-        if key not in self.keys:
-            kms = self.aws.client("kms")
-            self.keys[key] = self.aws.call(lambda: kms.describe_key(KeyId=key), key)["KeyMetadata"]
-        return self.keys[key]
+    def _key_metadata(self, key: str, region: str | None = None) -> dict:
+        # The role check and the key check both need it: one DescribeKey per key and region.
+        if (key, region) not in self.keys:
+            kms = self.aws.client("kms", region)
+            self.keys[(key, region)] = self.aws.call(
+                lambda: kms.describe_key(KeyId=key), key, region
+            )["KeyMetadata"]
+        return self.keys[(key, region)]
 
     def _task_definition(self) -> None:
         family = self.names.task_family

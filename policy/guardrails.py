@@ -288,8 +288,23 @@ def _alarms_present(args: StackValidationArgs, report: ReportViolation) -> None:
 
 
 # 11 --------------------------------------------------------------------------------------------
+def _replica_arns(secret) -> list[str]:
+    """A replica keeps its secret's name and suffix; only the region part of the ARN differs."""
+    arn = secret.props.get("arn")
+    if not isinstance(arn, str) or arn.count(":") < 6:
+        return []
+    parts = arn.split(":")
+    return [
+        ":".join([*parts[:3], replica["region"], *parts[4:]])
+        for replica in _as_list(secret.props.get("replicas") or [])
+        if isinstance(replica, dict) and replica.get("region")
+    ]
+
+
 def _grant_problems(args: StackValidationArgs) -> list[tuple[str, str | None]]:
     secrets = {r.props.get("arn"): r for r in args.resources if r.resource_type == SECRET}
+    # A replica is the same secret in another region: granting it is granting the secret.
+    replicas = {replica: secret for secret in secrets.values() for replica in _replica_arns(secret)}
     execution_roles = {
         r.props.get("name")
         for r in args.resources
@@ -312,7 +327,7 @@ def _grant_problems(args: StackValidationArgs) -> list[tuple[str, str | None]]:
             for resource in _as_list(statement.get("Resource")):
                 if resource in secrets:
                     readable.add(resource)
-                else:
+                elif resource not in replicas:
                     problems.append(
                         (
                             f"execution role policy {_called(policy)} grants {resource}, which is "

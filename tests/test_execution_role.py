@@ -72,7 +72,7 @@ def test_managed_task_execution_policy_is_attached(production):
     }
 
 
-def test_secrets_policy_names_exactly_the_two_full_arns(production):
+def test_secrets_policy_names_exactly_the_two_full_arns_and_their_replicas(production):
     policy = production.named(POLICY, POLICY_NAME)
     assert policy["inputs"]["role"] == ROLE_NAME
     attached = [p for p in production.resources_of(POLICY) if p["inputs"]["role"] == ROLE_NAME]
@@ -80,7 +80,8 @@ def test_secrets_policy_names_exactly_the_two_full_arns(production):
     statements = json.loads(_policy(production))["Statement"]
     read = next(s for s in statements if s["Sid"] == "ReadApplicationSecrets")
     assert read["Action"] == list(READS)
-    assert read["Resource"] == _secret_arns(production)
+    replicas = [arn.replace(":us-east-1:", ":us-west-2:") for arn in _secret_arns(production)]
+    assert read["Resource"] == _secret_arns(production) + replicas
     for arn in read["Resource"]:
         assert "*" not in arn and "?" not in arn
         assert arn.rsplit("-", 1)[1].isalnum() and len(arn.rsplit("-", 1)[1]) == 6

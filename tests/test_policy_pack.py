@@ -275,6 +275,17 @@ def test_11_secrets_and_grants_match():
         [role, secret, grant(SECRET_ARN, SECRET_ARN.replace("app", "other"))],
     )
     assert foreign and "not a secret of this stack" in foreign[0]
+    # A replica of the stack's secret is the stack's secret; the same ARN in a region the
+    # secret does not replicate to is not.
+    replicated = (rules.SECRET, "s", {"arn": SECRET_ARN, "replicas": [{"region": "us-west-2"}]})
+    replica = SECRET_ARN.replace(":us-east-1:", ":us-west-2:")
+    assert not stack_violations(
+        "secrets-and-grants-match", [role, replicated, grant(SECRET_ARN, replica)]
+    )
+    elsewhere = SECRET_ARN.replace(":us-east-1:", ":eu-west-1:")
+    assert stack_violations(
+        "secrets-and-grants-match", [role, replicated, grant(SECRET_ARN, elsewhere)]
+    )
 
 
 def test_the_synthesized_stacks_pass_every_mandatory_rule():

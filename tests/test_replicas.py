@@ -91,13 +91,16 @@ def test_without_the_customer_managed_key_replicas_use_their_region_default():
     assert all(s["Action"] != "kms:Decrypt" for s in _grant(result)["Statement"])
 
 
-def test_no_replicas_by_default(production):
-    assert production.outputs["replicaSecretArns"] == {}
-    assert list(production.outputs["containerSecretsByRegion"]) == ["us-east-1"]
-    assert all(
-        "replicas" not in s["inputs"]
-        for s in production.resources_of("aws:secretsmanager/secret:Secret")
-    )
+def test_no_replicas_unless_configured():
+    staging = synth("staging")
+    assert staging.outputs["replicaSecretArns"] == {}
+    assert list(staging.outputs["containerSecretsByRegion"]) == ["us-east-1"]
+    secrets = staging.resources_of("aws:secretsmanager/secret:Secret")
+    assert all("replicas" not in s["inputs"] for s in secrets)
+
+
+def test_production_replicates_to_us_west_2(production):
+    assert list(production.outputs["replicaSecretArns"]) == ["us-west-2"]
 
 
 @pytest.mark.parametrize(

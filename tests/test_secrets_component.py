@@ -120,6 +120,7 @@ def test_aws_managed_key_by_default():
     assert [k["parent"] for k in result.resources_of("aws:kms/key:Key")] == [
         "audit-trail",
         "secrets-monitoring",
+        "secrets-monitoring",  # the alarm topic's copy in the replica region
     ]
     assert result.outputs["kmsKeyArn"] is None
     for name in (APP, DB):

@@ -89,6 +89,12 @@ class DeployedStack:
         return text
 
 
+def _in_region(arn: str, region: str) -> str:
+    parts = arn.split(":")
+    parts[3] = region
+    return ":".join(parts)
+
+
 def deploy(server: MotoServer, revealed) -> DeployedStack:
     """Creates in the emulator, through its APIs, what the synthesized stack declares: the KMS
     key, both secrets with their JSON, the execution role with its policies, the task definition.
@@ -102,9 +108,23 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
 
     secrets = server.client("secretsmanager")
     for resource in revealed.resources_of("aws:secretsmanager/secret:Secret"):
+        for replica in resource["inputs"].get("replicas", []):
+            key = replica.get("kmsKeyId")
+            if key and key not in deployed.arns:
+                created_key = server.client("kms", replica["region"]).create_key()["KeyMetadata"]
+                deployed.arns[key] = created_key["Arn"]
+    for resource in revealed.resources_of("aws:secretsmanager/secret:Secret"):
         inputs = resource["inputs"]
         version = revealed.version_of(inputs["name"])
         extra = {"KmsKeyId": deployed.replace(inputs["kmsKeyId"])} if "kmsKeyId" in inputs else {}
+        if inputs.get("replicas"):
+            extra["AddReplicaRegions"] = [
+                {
+                    "Region": r["region"],
+                    **({"KmsKeyId": deployed.replace(r["kmsKeyId"])} if "kmsKeyId" in r else {}),
+                }
+                for r in inputs["replicas"]
+            ]
         created = secrets.create_secret(
             Name=inputs["name"],
             Description=inputs["description"],
@@ -114,6 +134,10 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
         )
         synth_arn = version["inputs"]["secretId"]
         deployed.arns[synth_arn] = created["ARN"]
+        for replica in inputs.get("replicas", []):
+            deployed.arns[_in_region(synth_arn, replica["region"])] = _in_region(
+                created["ARN"], replica["region"]
+            )
         deployed.secret_arns[inputs["name"]] = created["ARN"]
         deployed.values[inputs["name"]] = json.loads(version["inputs"]["secretString"])
 
