@@ -14,7 +14,7 @@ from components.children import Children
 from settings.model import Settings
 from stack_model.logical_names import LOG_ENCRYPTION
 from stack_model.naming import StackNames
-from stack_model.policy_documents import policy_document, statement
+from stack_model.policy_documents import account_administers_key, policy_document, statement
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,12 +39,7 @@ def logs_key_policy(account: str, region: str, log_groups: Sequence[str]) -> str
     principal, scoped by kms:EncryptionContext:aws:logs:arn to these log groups only."""
     arns = [f"arn:aws:logs:{region}:{account}:log-group:{group}" for group in log_groups]
     return policy_document(
-        statement(
-            "kms:*",
-            "*",
-            sid="AccountAdministers",
-            principal={"AWS": f"arn:aws:iam::{account}:root"},
-        ),
+        account_administers_key(account),
         statement(
             [
                 "kms:Encrypt*",

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from stack_model.policy_documents import policy_document, statement
+from stack_model.policy_documents import account_administers_key, policy_document, statement
 
 
 def topic_key_policy(account: str) -> str:
     # CloudWatch and EventBridge cannot publish to a topic encrypted with the AWS-managed
     # aws/sns key; they need these grants on a key of ours.
     return policy_document(
-        statement(
-            "kms:*",
-            "*",
-            sid="AccountAdministers",
-            principal={"AWS": f"arn:aws:iam::{account}:root"},
-        ),
+        account_administers_key(account),
         statement(
             ["kms:Decrypt", "kms:GenerateDataKey*"],
             "*",

@@ -3,7 +3,12 @@ delivery role. Each follows the AWS page named beside it."""
 
 from __future__ import annotations
 
-from stack_model.policy_documents import assumable_by, policy_document, statement
+from stack_model.policy_documents import (
+    account_administers_key,
+    assumable_by,
+    policy_document,
+    statement,
+)
 
 CLOUDTRAIL = {"Service": "cloudtrail.amazonaws.com"}
 
@@ -25,12 +30,7 @@ def trail_key_policy(account: str, trail_arn: str) -> str:
     files (kms:CallerAccount), nobody else."""
     trails = f"arn:aws:cloudtrail:*:{account}:trail/*"
     return policy_document(
-        statement(
-            "kms:*",
-            "*",
-            sid="AccountAdministers",
-            principal={"AWS": f"arn:aws:iam::{account}:root"},
-        ),
+        account_administers_key(account),
         statement(
             "kms:GenerateDataKey*",
             "*",

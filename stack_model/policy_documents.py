@@ -39,3 +39,11 @@ def assumable_by(service: str, condition: Mapping[str, Any], sid: str | None = N
             "sts:AssumeRole", None, sid=sid, principal={"Service": service}, condition=condition
         )
     )
+
+
+def account_administers_key(account: str) -> dict:
+    """The statement KMS's default key policy has: the account administers the key through IAM
+    (without it, nobody could ever change or delete the key again)."""
+    return statement(
+        "kms:*", "*", sid="AccountAdministers", principal={"AWS": f"arn:aws:iam::{account}:root"}
+    )
