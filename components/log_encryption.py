@@ -77,12 +77,12 @@ class LogEncryption(pulumi.ComponentResource):
             ),
             tags=dict(args.tags),
             # Deleting the key would make every log it encrypted unreadable.
-            opts=children.options("logs-key", protect=args.protect),
+            opts=children.options(None, protect=args.protect),
         )
         aws.kms.Alias(
             children.name("alias"),
             name=args.names.logs_key_alias,
             target_key_id=self.key.key_id,
-            opts=children.options("logs-key-alias"),
+            opts=children.options(None),
         )
         self.register_outputs({"keyArn": self.key.arn})
