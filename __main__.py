@@ -1,6 +1,7 @@
 """Programador Musical secrets stack, read top to bottom like a table of contents."""
 
 from components.audit_trail import AuditTrail, AuditTrailArgs
+from components.database_rotation import DatabaseRotation, DatabaseRotationArgs
 from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
 from components.log_encryption import LogEncryption, LogEncryptionArgs
 from components.monitoring import SecretsMonitoring, SecretsMonitoringArgs
@@ -10,6 +11,7 @@ from outputs_contract import export_outputs
 from settings.program import settings_from_pulumi
 from stack_model.logical_names import (
     AUDIT_TRAIL,
+    DATABASE_ROTATION,
     EXECUTION_ROLE,
     LOG_ENCRYPTION,
     MONITORING,
@@ -22,10 +24,22 @@ settings = settings_from_pulumi()
 # 1. The two secrets and their generated values.
 secrets = ApplicationSecrets(SECRETS.name, ApplicationSecretsArgs.from_settings(settings))
 
-# 2. The ECS execution role (image pull and logs; secret reads are granted by what uses them).
+# 2. Managed rotation (production): Secrets Manager rotates db-credentials on a schedule with
+#    AWS's alternating-users function, which the secrets' resource policy lets through.
+rotation = None
+if settings.rotation.managed:
+    rotation = DatabaseRotation(
+        DATABASE_ROTATION.name,
+        DatabaseRotationArgs.from_settings(
+            settings, secrets.db_credentials, secrets.kms_key.arn if secrets.kms_key else None
+        ),
+    )
+    secrets.let_through(rotation.function_role_arn)
+
+# 3. The ECS execution role (image pull and logs; secret reads are granted by what uses them).
 execution_role = EcsExecutionRole(EXECUTION_ROLE.name, EcsExecutionRoleArgs.from_settings(settings))
 
-# 3. The task definition. Each container secret carries its secret, so wiring it grants the
+# 4. The task definition. Each container secret carries its secret, so wiring it grants the
 #    execution role read access to exactly that secret's ARN (and its key). With the
 #    customer-managed key on (production), the log groups get a key of their own.
 log_key_arn = None
@@ -44,21 +58,22 @@ task = ApplicationTaskDefinition(
     ),
 )
 
-# 4. Each secret's own policy: public policies blocked; with an administrator role configured,
+# 5. Each secret's own policy: public policies blocked; with an administrator role configured,
 #    every principal but the execution role and that role is denied.
 secrets.attach_resource_policies(settings.secrets_administrator_role_arn)
 
-# 5. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
+# 6. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
 #    AWS/Usage call counts, and EventBridge rotation events, all notifying one SNS topic.
 trail_log_group = settings.monitoring.cloudtrail_log_group
 if settings.monitoring.create_trail:
     trail = AuditTrail(AUDIT_TRAIL.name, AuditTrailArgs.from_settings(settings, log_key_arn))
     trail_log_group = trail.log_group.name
 monitoring = SecretsMonitoring(
-    MONITORING.name, SecretsMonitoringArgs.from_settings(settings, secrets, trail_log_group)
+    MONITORING.name,
+    SecretsMonitoringArgs.from_settings(settings, secrets, trail_log_group),
 )
 
-# 6. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).
+# 7. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).
 export_outputs(
     {
         "appSecretsArn": secrets.app_secrets.arn,
@@ -66,7 +81,8 @@ export_outputs(
         "dbCredentialsArn": secrets.db_credentials.arn,
         "dbCredentialsName": secrets.db_credentials.name,
         "kmsKeyArn": secrets.kms_key.arn if secrets.kms_key else None,
-        "databasePassword": secrets.database_password,
+        # Under managed rotation the password lives only in the rotated secret: no stale copy.
+        "databasePassword": None if rotation else secrets.database_password,
         "databaseUsername": settings.database.username,
         "databaseName": settings.database.name,
         "executionRoleArn": execution_role.role.arn,
@@ -75,6 +91,7 @@ export_outputs(
         "taskDefinitionFamily": task.task_definition.family,
         "containerSecrets": [secret.definition() for secret in container_secrets],
         "replicaSecretArns": secrets.replica_arns(),
+        "rotationFunctionArn": rotation.function_arn if rotation else None,
         "containerSecretsByRegion": {
             region: [
                 secrets.container_secret(m.env_name, m.secret, m.key, region).definition()

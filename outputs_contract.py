@@ -34,9 +34,10 @@ CONTRACT: tuple[StackOutput, ...] = (
     ),
     StackOutput(
         "databasePassword",
-        "string",
+        "string or null",
         True,
-        "the generated password, for the database stack's RDS master password",
+        "the generated password, for the database stack under manual rotation; null under "
+        "managed rotation (the password lives only in db-credentials, and changes)",
     ),
     StackOutput("databaseUsername", "string", False, "the database user both secrets name"),
     StackOutput("databaseName", "string", False, "the database name both secrets name"),
@@ -56,6 +57,13 @@ CONTRACT: tuple[StackOutput, ...] = (
         "map of region to `{appSecretsArn, dbCredentialsArn}`",
         False,
         "the replicas' ARNs (same name and suffix, their region); empty without replicaRegions",
+    ),
+    StackOutput(
+        "rotationFunctionArn",
+        "string or null",
+        False,
+        "ARN of the managed rotation's function (AWS's alternating-users PostgreSQL function); "
+        "null with rotationManaged=false",
     ),
     StackOutput(
         "containerSecretsByRegion",

@@ -60,7 +60,7 @@ def whole_process() -> dict:
 PROGRAM = textwrap.dedent(
     """
     from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
-    from settings.model import DatabaseSettings
+    from settings.model import DatabaseSettings, RotationSettings
     from stack_model.naming import StackNames
     import pulumi
     copies = int(pulumi.Config().require("copies"))
@@ -71,7 +71,8 @@ PROGRAM = textwrap.dedent(
         # the names object.
         ApplicationSecrets(f"secrets-{index}", ApplicationSecretsArgs(
             names=StackNames(f"bench{index}", "bench"), database=database, jwt_bytes=32,
-            rotation_jwt="initial", rotation_database="initial", customer_managed_key=True,
+            rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
+            rotation=RotationSettings.manual(), customer_managed_key=True,
             recovery_window_in_days=30, protect=True))
     """
 )

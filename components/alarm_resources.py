@@ -14,6 +14,7 @@ from stack_model.alarms import (
     FAILED_RETRIEVALS,
     RETRIEVAL_VOLUME,
     ROTATION_FAILED,
+    ROTATION_FUNCTION_ERRORS,
     ROTATION_SUCCEEDED_METRIC,
     UNAUTHORIZED_ACCESS,
     Alarm,
@@ -63,6 +64,16 @@ class StackAlarms:
             dimensions=signals.RETRIEVAL_DIMENSIONS,
             threshold=threshold,
             comparison="GreaterThanThreshold",
+        )
+
+    def rotation_function_errors(self, function_name: str) -> aws.cloudwatch.MetricAlarm:
+        return self._alarm(
+            ROTATION_FUNCTION_ERRORS,
+            namespace="AWS/Lambda",
+            metric="Errors",
+            dimensions={"FunctionName": function_name},
+            threshold=1,
+            comparison="GreaterThanOrEqualToThreshold",
         )
 
     def from_trail(
@@ -133,5 +144,7 @@ class StackAlarms:
             alarm_actions=[self._topic.arn],
             ok_actions=[self._topic.arn],
             tags=dict(self._tags),
-            opts=self._children.options(None if self._region else f"secrets-{alarm.signal}"),
+            opts=self._children.options(
+                f"secrets-{alarm.signal}" if alarm.had_prefixed_name and not self._region else None
+            ),
         )

@@ -36,6 +36,8 @@ class SecretsMonitoringArgs:
     protect: bool = False
     # Where the secrets have replicas: each gets its retrieval alarm and topic there.
     replica_regions: Sequence[str] = ()
+    # The managed rotation's function, whose errors are alarmed on; None without it.
+    rotation_function_name: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +55,9 @@ class SecretsMonitoringArgs:
             cloudtrail_log_group_name=cloudtrail_log_group_name,
             protect=settings.protect,
             replica_regions=settings.replica_regions,
+            rotation_function_name=(
+                settings.names.rotation_function if settings.rotation.managed else None
+            ),
             tags=settings.tags,
         )
 
@@ -77,6 +82,8 @@ class SecretsMonitoring(pulumi.ComponentResource):
         self.topic = self._topic(account)
         alarms = StackAlarms(self._children, args.names, self.topic, args.tags)
         self.alarms = [alarms.retrieval_volume(args.retrieval_threshold)]
+        if args.rotation_function_name:
+            self.alarms.append(alarms.rotation_function_errors(args.rotation_function_name))
         with_trail = args.cloudtrail_log_group_name is not None
         if with_trail:
             self.alarms += alarms.from_trail(args.cloudtrail_log_group_name, args.secrets)

@@ -12,7 +12,7 @@ import pulumi_aws as aws
 
 from components.children import Children
 from stack_model.policy_documents import policy_document, statement
-from stack_model.secret_shapes import SECRET_KEYS
+from stack_model.secret_shapes import secret_keys
 
 if TYPE_CHECKING:
     from components.secrets import ApplicationSecrets
@@ -96,24 +96,31 @@ class SecretAccess:
     db_credentials: aws.secretsmanager.Secret
     kms_key: aws.kms.Key | None
     replica_regions: tuple[str, ...]
+    managed_rotation: bool
     replica_keys: dict[str, aws.kms.Key]
     _readers: list[pulumi.Output[str]]
     _children: Children
 
     def container_secret(
-        self, env_name: str, secret: str, key: str, region: str | None = None
+        self, env_name: str, secret: str, key: str | None, region: str | None = None
     ) -> ContainerSecret:
-        """`valueFrom` = `<full secret ARN>:<json key>::` (the current version), as ECS expects;
-        with a replica region, the replica's ARN, for a task that runs there. The entry carries
-        this component: wiring it into a task grants the read."""
-        if key not in SECRET_KEYS.get(secret, ()):
+        """`valueFrom` = `<full secret ARN>:<json key>::` (the current version), as ECS expects,
+        or the bare ARN for the whole JSON (key None); with a replica region, the replica's ARN,
+        for a task that runs there. The entry carries this component: wiring it into a task
+        grants the read."""
+        keys = secret_keys(self.managed_rotation).get(secret, ())
+        if key is not None and key not in keys:
             raise ValueError(
-                f"{env_name}: secret {secret!r} has no JSON key {key!r}; "
-                f"it holds {', '.join(SECRET_KEYS.get(secret, ()))}"
+                f"{env_name}: secret {secret!r} has no JSON key {key!r}; it holds {', '.join(keys)}"
             )
         arn = {"app": self.app_secrets, "db": self.db_credentials}[secret].arn
         if region in self.replica_regions:
             arn = arn.apply(lambda primary: replica_arn(primary, region))
+        if key is None:
+            # The agent fetches each valueFrom with its own GetSecretValue
+            # (amazon-ecs-agent, agent/taskresource/asmsecret/asmsecret.go, Create and
+            # retrieveASMSecretValue): one entry is one read, so its keys share one version.
+            return ContainerSecret(env_name, arn, self)
         return ContainerSecret(env_name, pulumi.Output.concat(arn, ":", key, "::"), self)
 
     def replica_arns(self) -> dict[str, dict[str, pulumi.Output[str]]]:
@@ -164,6 +171,11 @@ class SecretAccess:
             policy=self.read_policy(),
             opts=opts,
         )
+
+    def let_through(self, principal_arn: pulumi.Input[str]) -> None:
+        """Keeps `principal_arn` out of the resource policy's deny (the rotation function's role,
+        which holds its grant from its own template)."""
+        self._readers.append(pulumi.Output.from_input(principal_arn))
 
     def attach_resource_policies(self, administrator_role_arn: str | None) -> None:
         """Each secret's resource policy, once every reader is granted: public policies blocked,

@@ -10,9 +10,10 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.children import Children
+from components.jwt_keys import jwt_keys
 from components.secret_access import SecretAccess
 from components.secret_replicas import replica_keys
-from settings.model import DatabaseSettings, Settings
+from settings.model import DatabaseSettings, RotationSettings, Settings
 from stack_model.logical_names import SECRETS
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import (
@@ -22,7 +23,7 @@ from stack_model.secret_shapes import (
     db_credential_values,
 )
 
-APP = "JWT signing key and database connection settings of the application"
+APP = "JWT signing keys of the application (with manual rotation, its database settings too)"
 DB = "Database credentials in the shape AWS's RDS rotation functions expect"
 
 
@@ -35,7 +36,9 @@ class ApplicationSecretsArgs:
     database: DatabaseSettings
     jwt_bytes: int
     rotation_jwt: str
+    jwt_key_generation: int
     rotation_database: str
+    rotation: RotationSettings
     customer_managed_key: bool
     recovery_window_in_days: int
     protect: bool
@@ -52,7 +55,9 @@ class ApplicationSecretsArgs:
             database=settings.database,
             jwt_bytes=settings.jwt_bytes,
             rotation_jwt=settings.rotation_jwt,
+            jwt_key_generation=settings.jwt_key_generation,
             rotation_database=settings.rotation_database,
+            rotation=settings.rotation,
             customer_managed_key=settings.customer_managed_key,
             recovery_window_in_days=settings.recovery_window_in_days,
             protect=settings.protect,
@@ -88,6 +93,7 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
         # Role ARNs granted read (grant_read), for the secrets' resource policy.
         self._readers: list[pulumi.Output[str]] = []
         self.replica_regions = tuple(args.replica_regions)
+        self.managed_rotation = args.rotation.managed
         self.replica_keys: dict[str, aws.kms.Key] = {}
         self.kms_key = None
         if args.customer_managed_key:
@@ -109,15 +115,13 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
                 children, names, self.replica_regions, args.protect, args.tags
             )
 
-        if args.jwt_imported_key is not None:
-            jwt_secret_key = pulumi.Output.secret(args.jwt_imported_key)
-        else:
-            jwt_secret_key = random.RandomBytes(
-                children.name("jwt-secret-key"),
-                length=args.jwt_bytes,
-                keepers={"rotation": args.rotation_jwt},
-                opts=children.options("jwt-secret-key"),
-            ).base64
+        jwt_current, jwt_previous = jwt_keys(
+            children,
+            generation=args.jwt_key_generation,
+            key_bytes=args.jwt_bytes,
+            legacy_token=args.rotation_jwt,
+            imported_key=args.jwt_imported_key,
+        )
         if args.database_kept_password is not None:
             self.database_password = pulumi.Output.secret(args.database_kept_password)
         else:
@@ -140,14 +144,26 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
                 database.username, secret, database.host, database.port, database.name
             )
         )
-        password_value = self.database_password
-        app_values = app_secret_values(jwt_secret_key, url, database, password_value)
-        db_values = db_credential_values(database, password_value)
+        managed = args.rotation.managed
+        app_values = app_secret_values(
+            (jwt_current, jwt_previous), url, database, self.database_password, managed
+        )
+        db_values = db_credential_values(
+            database, self.database_password, args.rotation.master_secret_arn if managed else None
+        )
         self.app_secrets = self._secret(
             children, "app-secrets", names.app_secrets, APP, app_values, args
         )
+        # Under managed rotation the stack writes the first version only: Secrets Manager owns
+        # the value after that, and `pulumi up` must neither revert it nor show it as a diff.
         self.db_credentials = self._secret(
-            children, "db-credentials", names.db_credentials, DB, db_values, args
+            children,
+            "db-credentials",
+            names.db_credentials,
+            DB,
+            db_values,
+            args,
+            ignore_changes=["secretString"] if managed else None,
         )
         self.register_outputs(
             {
@@ -165,6 +181,7 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
         description: str,
         values: dict,
         args: ApplicationSecretsArgs,
+        ignore_changes: list[str] | None = None,
     ) -> aws.secretsmanager.Secret:
         # The previous logical name was the physical one, for the secret and its version alike.
         previous_role = name.removeprefix(f"{args.names.prefix}-")
@@ -189,6 +206,6 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             children.name(role),
             secret_id=secret.id,
             secret_string=pulumi.Output.secret(pulumi.Output.json_dumps(values)),
-            opts=children.options(previous_role),
+            opts=children.options(previous_role, ignore_changes=ignore_changes),
         )
         return secret

@@ -16,6 +16,7 @@ from settings.model import (
     ContainerSettings,
     DatabaseSettings,
     MonitoringSettings,
+    RotationSettings,
     SecretMapping,
     Settings,
 )
@@ -23,6 +24,7 @@ from settings.rules import (
     container_settings,
     database_settings,
     monitoring_settings,
+    rotation_settings,
     rotation_token,
     tags,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "ContainerSettings",
     "DatabaseSettings",
     "MonitoringSettings",
+    "RotationSettings",
     "SecretMapping",
     "Settings",
     "load_settings",
@@ -66,6 +69,7 @@ def load_settings(
     region = rules.region(reader, region)
 
     database = database_settings(reader)
+    rotation = rotation_settings(reader, database)
     jwt_bytes = reader.integer("jwtBytes")
     # The declared default is "" (the Pulumi CLI requires a value or a default): generate.
     imported = reader.value("jwtSecretKey") or None
@@ -97,14 +101,16 @@ def load_settings(
         jwt_imported_key=None if imported is None else as_secret(imported),
         database_kept_password=None if kept_password is None else as_secret(kept_password),
         rotation_jwt=rotation_token(reader, "rotationJwt"),
+        jwt_key_generation=reader.integer("jwtKeyGeneration"),
         rotation_database=rotation_token(reader, "rotationDatabase"),
+        rotation=rotation,
         customer_managed_key=reader.value("kmsCustomerManagedKey"),
         secrets_administrator_role_arn=rules.administrator_role(reader),
         replica_regions=rules.replica_regions(reader, region),
         recovery_window_in_days=window,
         protect=protect,
         extra_tags=tags(reader, monitoring.create_trail),
-        container=container_settings(reader),
+        container=container_settings(reader, rotation.managed),
         monitoring=monitoring,
     )
     if reader.problems:

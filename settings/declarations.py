@@ -152,8 +152,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     _key(
         "rotationJwt",
         "string",
-        "Rotation token of the JWT signing key; change it (e.g. to today's date) and run "
-        "`pulumi up` to generate a new key.",
+        "Token of the first JWT key slot, from before jwtKeyGeneration; leave it as it is (a "
+        "change replaces that slot's key). Rotate with jwtKeyGeneration.",
         "a non-empty printable token of at most 128 characters",
         default="initial",
         legacy_name="rotation.jwt",
@@ -161,11 +161,75 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     _key(
         "rotationDatabase",
         "string",
-        "Rotation token of the database password; change it and run `pulumi up` to generate a "
-        "new password.",
+        "Rotation token of the database password under manual rotation (rotationManaged false); "
+        "change it and run `pulumi up` to generate a new password. Managed rotation ignores it.",
         "a non-empty printable token of at most 128 characters",
         default="initial",
         legacy_name="rotation.database",
+    ),
+    _key(
+        "jwtKeyGeneration",
+        "integer",
+        "Generation of the JWT signing key. The stack keeps two keys: the app signs with the "
+        "current one and still accepts the previous one. Add 1 to rotate without logging anyone "
+        "out (`manage-secrets rotate-jwt`); add 2 after a leak, which replaces both.",
+        "an integer from 0 to 1000000 that only grows",
+        default=0,
+        low=0,
+        high=1_000_000,
+    ),
+    _key(
+        "rotationManaged",
+        "boolean",
+        "Secrets Manager rotates db-credentials on a schedule with AWS's hosted alternating-users "
+        "PostgreSQL function (docs/rotation.md). false keeps the manual scheme: rotationDatabase "
+        "and `pulumi up`, with an error window.",
+        "true or false; true needs rotationMasterSecretArn, rotationSubnetIds and "
+        "rotationSecurityGroupIds",
+        default=False,
+    ),
+    _key(
+        "rotationSchedule",
+        "string",
+        "When Secrets Manager rotates db-credentials (rotationManaged).",
+        "rate(N days) with N from 1 to 1000, rate(N hours) with N from 4 to 24, or a cron() "
+        "expression with six fields",
+        default="rate(30 days)",
+    ),
+    _key(
+        "rotationMasterSecretArn",
+        "string",
+        "ARN of the secret holding the RDS master user's credentials (RDS's own managed master "
+        "secret, `masterUserSecretArn` of the database stack); the rotation function signs in with "
+        "it to change the inactive user's password.",
+        "a Secrets Manager secret ARN `arn:aws:secretsmanager:<region>:<account>:secret:<name>`; "
+        "required with rotationManaged",
+        default="",
+    ),
+    _key(
+        "rotationMasterSecretKmsKeyArn",
+        "string",
+        "ARN of the KMS key that encrypts the master secret, when it is not aws/secretsmanager.",
+        "a KMS key ARN `arn:aws:kms:<region>:<account>:key/<id>`, or empty",
+        default="",
+    ),
+    _key(
+        "rotationSubnetIds",
+        "array",
+        "Private subnets of the database's VPC the rotation function runs in; they must reach RDS "
+        "and Secrets Manager (a VPC interface endpoint with private DNS, or a NAT gateway).",
+        "a list of subnet IDs `subnet-<8 or 17 hex digits>`, each once; at least one with "
+        "rotationManaged",
+        default=[],
+    ),
+    _key(
+        "rotationSecurityGroupIds",
+        "array",
+        "Security groups of the rotation function; the database's group must allow them on the "
+        "database port, and they must reach the Secrets Manager endpoint on 443.",
+        "a list of security group IDs `sg-<8 or 17 hex digits>`, each once; at least one with "
+        "rotationManaged",
+        default=[],
     ),
     _key(
         "kmsCustomerManagedKey",

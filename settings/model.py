@@ -23,7 +23,24 @@ class DatabaseSettings:
 class SecretMapping:
     env_name: str
     secret: str  # "app" or "db"
-    key: str
+    key: str | None  # None: the whole JSON of the secret, read in one call
+
+
+@dataclass(frozen=True)
+class RotationSettings:
+    """Secrets Manager's scheduled alternating-users rotation of db-credentials."""
+
+    managed: bool
+    schedule: str | None
+    master_secret_arn: str | None
+    master_secret_kms_key_arn: str | None
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+
+    @classmethod
+    def manual(cls) -> RotationSettings:
+        """No managed rotation: the password changes with rotationDatabase and `pulumi up`."""
+        return cls(False, None, None, None, (), ())
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,9 @@ class Settings:
     # An existing database password kept instead of a generated one (secret from the start).
     database_kept_password: Any | None
     rotation_jwt: str
+    jwt_key_generation: int
     rotation_database: str
+    rotation: RotationSettings
     customer_managed_key: bool
     # Regions with a replica of both secrets.
     replica_regions: tuple[str, ...]

@@ -5,13 +5,20 @@ from __future__ import annotations
 import re
 
 from settings.declarations import (
+    BY_NAME,
     FARGATE_CPU_UNITS,
     LOG_RETENTION_DAYS,
     POSTGRES_ENGINES,
     RDS_RESERVED_USERNAMES,
     RESERVED_TAG_KEYS,
 )
-from settings.model import ContainerSettings, DatabaseSettings, MonitoringSettings, SecretMapping
+from settings.model import (
+    ContainerSettings,
+    DatabaseSettings,
+    MonitoringSettings,
+    RotationSettings,
+    SecretMapping,
+)
 from settings.schema import Reader
 from stack_model.aws_limits import (
     POSTGRES_RESERVED_WORDS,
@@ -25,7 +32,8 @@ from stack_model.aws_limits import (
     tag_text_ok,
 )
 from stack_model.naming import StackNames
-from stack_model.secret_shapes import SECRET_KEYS
+from stack_model.rotation import MAX_ROTATED_USERNAME, schedule_problem
+from stack_model.secret_shapes import ROTATED_TOGETHER, secret_keys
 
 # Every pattern here is used with fullmatch: `$` would let a trailing newline through.
 # Lowercase so every derived name also fits S3 and KMS alias rules; 40 leaves room for the
@@ -40,11 +48,17 @@ EMAIL_PATTERN = re.compile(r"[!-?A-~]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 LOG_GROUP_PATTERN = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
 ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 IMAGE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}")
-# The operations guide's mappings; config may add more, never replace these.
-BASE_CONTAINER_SECRETS = (
+# The operations guide's mappings (config may add more, never replace these), with the previous
+# JWT key beside the current one. Under managed rotation the database credentials arrive as one
+# JSON document, DATABASE_CREDENTIALS, read from the rotated secret in one call.
+JWT_CONTAINER_SECRETS = (
     ("SECRET_KEY", "app", "jwt_secret_key"),
-    ("DATABASE_PASSWORD", "app", "database_password"),
+    ("SECRET_KEY_PREVIOUS", "app", "jwt_secret_key_previous"),
 )
+BASE_CONTAINER_SECRETS = {
+    False: (*JWT_CONTAINER_SECRETS, ("DATABASE_PASSWORD", "app", "database_password")),
+    True: (*JWT_CONTAINER_SECRETS, ("DATABASE_CREDENTIALS", "db", None)),
+}
 # Fargate's CPU units -> memory (MiB) it accepts with them.
 FARGATE_MEMORY = {
     256: (512, 1024, 2048),
@@ -159,14 +173,15 @@ def database_settings(reader: Reader) -> DatabaseSettings:
     )
 
 
-def container_secrets(reader: Reader) -> tuple[SecretMapping, ...]:
-    mappings = [SecretMapping(*base) for base in BASE_CONTAINER_SECRETS]
+def container_secrets(reader: Reader, managed_rotation: bool) -> tuple[SecretMapping, ...]:
+    mappings = [SecretMapping(*base) for base in BASE_CONTAINER_SECRETS[managed_rotation]]
+    keys = secret_keys(managed_rotation)
     accepted = (
         '"ENV_VAR=app:<key>" or "ENV_VAR=db:<key>" with a new env var name '
         "(letters, digits, underscores, not starting with a digit); app keys: "
-        + ", ".join(SECRET_KEYS["app"])
+        + ", ".join(keys["app"])
         + "; db keys: "
-        + ", ".join(SECRET_KEYS["db"])
+        + ", ".join(keys["db"])
     )
     for entry in reader.value("containerSecrets") or []:
         env_name, _, reference = entry.partition("=") if isinstance(entry, str) else ("", "", "")
@@ -175,15 +190,24 @@ def container_secrets(reader: Reader) -> tuple[SecretMapping, ...]:
         if (
             not ENV_NAME_PATTERN.fullmatch(env_name)
             or env_name in taken
-            or key not in SECRET_KEYS.get(secret, ())
+            or key not in keys.get(secret, ())
         ):
             reader.problem("containerSecrets", entry, accepted)
+            continue
+        if managed_rotation and secret == "db" and key in ROTATED_TOGETHER:
+            reader.problem(
+                "containerSecrets",
+                entry,
+                "no db:username or db:password under managed rotation: ECS reads each entry "
+                "separately, so a rotation between the reads can pair one user with the other's "
+                "password; read both from DATABASE_CREDENTIALS (one JSON document)",
+            )
             continue
         mappings.append(SecretMapping(env_name, secret, key))
     return tuple(mappings)
 
 
-def container_settings(reader: Reader) -> ContainerSettings:
+def container_settings(reader: Reader, managed_rotation: bool) -> ContainerSettings:
     image = reader.matching("containerImage", IMAGE_PATTERN)
     cpu = reader.value("containerCpu")
     memory = reader.value("containerMemory")
@@ -206,7 +230,7 @@ def container_settings(reader: Reader) -> ContainerSettings:
         memory=memory,
         port=reader.integer("containerPort"),
         log_retention_in_days=retention,
-        secrets=container_secrets(reader),
+        secrets=container_secrets(reader, managed_rotation),
     )
 
 
@@ -258,3 +282,60 @@ def rotation_token(reader: Reader, key: str) -> str:
     if not token or len(token) > 128 or not token.isprintable():
         reader.problem(key, token)
     return token
+
+
+SUBNET_PATTERN = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
+SECURITY_GROUP_PATTERN = re.compile(r"sg-([0-9a-f]{8}|[0-9a-f]{17})")
+SECRET_ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]{1,512}"
+)
+KMS_KEY_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]{1,128}")
+
+
+def _ids(reader: Reader, key: str, pattern: re.Pattern, required: bool) -> tuple[str, ...]:
+    ids = reader.value(key) or []
+    seen: list[str] = []
+    for entry in ids:
+        if not isinstance(entry, str) or not pattern.fullmatch(entry) or entry in seen:
+            reader.problem(key, entry)
+        else:
+            seen.append(entry)
+    if required and not ids:
+        reader.problem(
+            key, [], f"at least one ID with rotationManaged=true: {BY_NAME[key].accepted}"
+        )
+    return tuple(seen)
+
+
+def rotation_settings(reader: Reader, database: DatabaseSettings) -> RotationSettings:
+    """The managed rotation needs a master secret and a network path; the manual one nothing."""
+    managed = bool(reader.value("rotationManaged"))
+    schedule = reader.value("rotationSchedule")
+    if schedule is not None and schedule_problem(schedule):
+        reader.problem("rotationSchedule", schedule)
+    master = reader.value("rotationMasterSecretArn") or None
+    if master is not None and not SECRET_ARN_PATTERN.fullmatch(master):
+        reader.problem("rotationMasterSecretArn", master)
+    elif master is None and managed:
+        reader.problem("rotationMasterSecretArn", "", BY_NAME["rotationMasterSecretArn"].accepted)
+    master_key = reader.value("rotationMasterSecretKmsKeyArn") or None
+    if master_key is not None and not KMS_KEY_ARN_PATTERN.fullmatch(master_key):
+        reader.problem("rotationMasterSecretKmsKeyArn", master_key)
+    if managed and database.username and len(database.username) > MAX_ROTATED_USERNAME:
+        # The function names the second user `<username>_clone`, within PostgreSQL's 63.
+        reader.problem(
+            "databaseUsername",
+            database.username,
+            f"at most {MAX_ROTATED_USERNAME} characters with rotationManaged=true (the rotation "
+            "adds `_clone` for the second user)",
+        )
+    return RotationSettings(
+        managed=managed,
+        schedule=schedule,
+        master_secret_arn=master,
+        master_secret_kms_key_arn=master_key,
+        subnet_ids=_ids(reader, "rotationSubnetIds", SUBNET_PATTERN, managed),
+        security_group_ids=_ids(
+            reader, "rotationSecurityGroupIds", SECURITY_GROUP_PATTERN, managed
+        ),
+    )

@@ -21,6 +21,11 @@ class Alarm:
     checks: tuple[str, str, str]
     # Alarms that need a CloudTrail log group (monitoringCloudTrailLogGroup or CreateTrail).
     needs_trail: bool = True
+    # Alarms on the managed rotation's function (rotationManaged).
+    needs_managed_rotation: bool = False
+    # Whether the alarm existed when logical names were `<appName>-<stack>-...`, so has an
+    # alias to that name (components/children.py).
+    had_prefixed_name: bool = True
 
     def description(self) -> str:
         """The alarm's description in AWS (at most 1024 characters)."""
@@ -81,6 +86,30 @@ ROTATION_FAILED = Alarm(
     ),
 )
 
-ALARMS = (RETRIEVAL_VOLUME, UNAUTHORIZED_ACCESS, FAILED_RETRIEVALS, ROTATION_FAILED)
+ROTATION_FUNCTION_ERRORS = Alarm(
+    "rotation-function-errors",
+    None,
+    "The managed rotation's function (<app>-<stack>-db-rotation) ended an invocation with an "
+    "error (AWS/Lambda Errors): a rotation step failed, or Secrets Manager's test of it did. "
+    "Only with rotationManaged.",
+    "$0.10 (alarm; Lambda metrics are free)",
+    (
+        "The function's logs (/aws/lambda/<app>-<stack>-db-rotation): which step failed.",
+        "`manage-secrets doctor`: rotation enabled, last rotation, a version stuck in AWSPENDING.",
+        "The network path: subnets reach RDS and the Secrets Manager endpoint; the database's "
+        "security group lets the function in on the database port.",
+    ),
+    needs_trail=False,
+    needs_managed_rotation=True,
+    had_prefixed_name=False,
+)
+
+ALARMS = (
+    RETRIEVAL_VOLUME,
+    UNAUTHORIZED_ACCESS,
+    FAILED_RETRIEVALS,
+    ROTATION_FAILED,
+    ROTATION_FUNCTION_ERRORS,
+)
 # Published for the dashboard only: a success is not an alarm.
 ROTATION_SUCCEEDED_METRIC = "RotationSucceeded"

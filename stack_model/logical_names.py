@@ -22,6 +22,7 @@ EXECUTION_ROLE = Component("programador-musical:ecs:ExecutionRole", "ecs-executi
 TASK = Component("programador-musical:ecs:ApplicationTaskDefinition", "application-task")
 AUDIT_TRAIL = Component("programador-musical:monitoring:AuditTrail", "audit-trail")
 MONITORING = Component("programador-musical:monitoring:SecretsMonitoring", "secrets-monitoring")
+DATABASE_ROTATION = Component("programador-musical:secrets:DatabaseRotation", "database-rotation")
 LOG_ENCRYPTION = Component("programador-musical:monitoring:LogEncryption", "log-encryption")
 
 # Child roles other code refers to (the rest appear only in their component).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stack_model.secret_shapes import APP_SECRET_KEYS, DB_CREDENTIAL_KEYS
+from stack_model.secret_shapes import secret_keys
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,21 @@ class StackNames:
         """`app` or `db`, as config and container mappings name the two secrets."""
         return {"app": self.app_secrets, "db": self.db_credentials}[alias]
 
-    def secrets(self) -> list[tuple[str, tuple[str, ...]]]:
+    def secrets(self, managed_rotation: bool = False) -> list[tuple[str, tuple[str, ...]]]:
         """Each secret's name with the JSON keys it holds."""
-        return [(self.app_secrets, APP_SECRET_KEYS), (self.db_credentials, DB_CREDENTIAL_KEYS)]
+        keys = secret_keys(managed_rotation)
+        return [(self.app_secrets, keys["app"]), (self.db_credentials, keys["db"])]
+
+    # Managed rotation
+    @property
+    def rotation_function(self) -> str:
+        """The hosted rotation function (Lambda allows 64 characters; the prefix is <= 40)."""
+        return f"{self.prefix}-db-rotation"
+
+    @property
+    def rotation_application(self) -> str:
+        """The rotation application's CloudFormation stack (AWS adds `serverlessrepo-`)."""
+        return f"{self.prefix}-db-rotation"
 
     # ECS
     @property

@@ -26,7 +26,8 @@ def rds_password_problem(password: str) -> str | None:
     return None
 
 
-APP_SECRET_KEYS = (
+# The operations guide's app-secrets: the JWT key plus copies of the database credentials.
+GUIDE_APP_SECRET_KEYS = (
     "jwt_secret_key",
     "database_url",
     "database_host",
@@ -34,10 +35,28 @@ APP_SECRET_KEYS = (
     "database_username",
     "database_password",
 )
+# The key that signs and the one before it, which the app still accepts (two-slot rollover).
+JWT_KEYS = ("jwt_secret_key", "jwt_secret_key_previous")
+# Manual rotation (a token and `pulumi up`): the guide's shape and the previous JWT key.
+APP_SECRET_KEYS = (*GUIDE_APP_SECRET_KEYS, JWT_KEYS[1])
 # The shape AWS's RDS rotation functions read; keep it as it is.
 DB_CREDENTIAL_KEYS = ("username", "password", "engine", "host", "port", "dbname")
-# How config and container mappings name the two secrets, and the JSON keys each one holds.
-SECRET_KEYS = {"app": APP_SECRET_KEYS, "db": DB_CREDENTIAL_KEYS}
+# Managed rotation: Secrets Manager rewrites db-credentials, so app-secrets holds nothing it
+# rotates (a copy would go stale), and db-credentials names the master secret the
+# alternating-users function signs in with.
+ROTATED_APP_SECRET_KEYS = JWT_KEYS
+ROTATED_DB_CREDENTIAL_KEYS = (*DB_CREDENTIAL_KEYS, "masterarn")
+# Keys a container must never take one by one from a rotated secret: the ECS agent fetches each
+# `valueFrom` with its own GetSecretValue call, so two entries can straddle a stage move and pair
+# one user with the other's password. The whole JSON in one variable is read once.
+ROTATED_TOGETHER = ("username", "password")
+
+
+def secret_keys(managed_rotation: bool) -> dict[str, tuple[str, ...]]:
+    """How config and container mappings name the two secrets, and the JSON keys each holds."""
+    if managed_rotation:
+        return {"app": ROTATED_APP_SECRET_KEYS, "db": ROTATED_DB_CREDENTIAL_KEYS}
+    return {"app": APP_SECRET_KEYS, "db": DB_CREDENTIAL_KEYS}
 
 
 def database_url(username: str, password: str, host: str, port: int, dbname: str) -> str:
@@ -58,14 +77,19 @@ class Database(Protocol):
     engine: str
 
 
-def app_secret_values(jwt_secret_key: Any, url: Any, database: Database, password: Any) -> dict:
+def app_secret_values(
+    jwt_keys: tuple[Any, Any], url: Any, database: Database, password: Any, managed: bool
+) -> dict:
     """The JSON object of `<prefix>-app-secrets`, key for key (values may be Pulumi Outputs)."""
-    values = (jwt_secret_key, url, database.host, database.name, database.username, password)
-    return dict(zip(APP_SECRET_KEYS, values, strict=True))
+    if managed:
+        return dict(zip(ROTATED_APP_SECRET_KEYS, jwt_keys, strict=True))
+    values = (jwt_keys[0], url, database.host, database.name, database.username, password)
+    return {**dict(zip(GUIDE_APP_SECRET_KEYS, values, strict=True)), JWT_KEYS[1]: jwt_keys[1]}
 
 
-def db_credential_values(database: Database, password: Any) -> dict:
-    """The JSON object of `<prefix>-db-credentials`, in the shape RDS rotation functions read."""
+def db_credential_values(database: Database, password: Any, master_arn: str | None) -> dict:
+    """The JSON object of `<prefix>-db-credentials`, in the shape RDS rotation functions read
+    (with `masterarn` when Secrets Manager rotates it)."""
     values = (
         database.username,
         password,
@@ -74,4 +98,5 @@ def db_credential_values(database: Database, password: Any) -> dict:
         database.port,
         database.name,
     )
-    return dict(zip(DB_CREDENTIAL_KEYS, values, strict=True))
+    shaped = dict(zip(DB_CREDENTIAL_KEYS, values, strict=True))
+    return {**shaped, "masterarn": master_arn} if master_arn else shaped

@@ -233,16 +233,21 @@ def test_adopt_keeps_every_value_and_lands_on_the_programs_urns(moto, tmp_path):
         "aws:ecs/taskDefinition:TaskDefinition",
     } <= imported_types
 
-    # The synthesized secrets equal what AWS holds: same keys, values and JSON types.
+    # The synthesized secrets equal what AWS holds: same keys, values and JSON types, except
+    # the keys the stack adds, each of which the report lists.
     for name, stored in ((names.app_secrets, stored_app), (names.db_credentials, stored_db)):
         synthesized = json.loads(result.version_of(name)["inputs"]["secretString"])
-        assert synthesized == stored
-        assert {k: type(v) for k, v in synthesized.items()} == {
-            k: type(v) for k, v in stored.items()
-        }
+        added = {k for k in synthesized if k not in stored}
+        assert {k for k in added if f"{name}: the stack adds `{k}`" not in done.stdout} == set()
+        kept = {k: v for k, v in synthesized.items() if k not in added}
+        assert kept == stored
+        assert {k: type(v) for k, v in kept.items()} == {k: type(v) for k, v in stored.items()}
     # The kept password replaces the generator, so nothing generates a new one.
     assert result.resources_of("random:index/randomPassword:RandomPassword") == []
-    assert result.resources_of("random:index/randomBytes:RandomBytes") == []
+    # The kept JWT key fills the current slot; only the other slot (the "previous" key, which
+    # nothing signed with) is generated.
+    generated = result.resources_of("random:index/randomBytes:RandomBytes")
+    assert [r["name"] for r in generated] == ["application-secrets-jwt-secret-key-slot-1"]
 
     # The report names the wildcard statement that becomes exact ARNs.
     assert (

@@ -87,6 +87,6 @@ def test_cli_default_output_never_prints_what_show_secrets_reveals():
     )
     values = json.loads(app["inputs"]["secretString"])
     default_text, default_json = run(), run("--json")
-    for key in ("jwt_secret_key", "database_password", "database_url"):
+    for key in ("jwt_secret_key", "jwt_secret_key_previous"):
         assert values[key] not in default_text
         assert values[key] not in default_json

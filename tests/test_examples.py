@@ -18,17 +18,42 @@ def secrets_stack():
     return synth(show_secrets=True)
 
 
-def consumer(example: str, secrets_stack, show_secrets: bool = False):
+@pytest.fixture(scope="module")
+def manual_secrets_stack():
+    return synth(show_secrets=True, rotationManaged="false")
+
+
+MANUAL = {"managedRotation": "false"}
+
+
+def consumer(example: str, secrets_stack, show_secrets: bool = False, config=None):
     return synthesize(
         "production",
+        config or {},
         program_dir=ROOT / "examples" / example,
         show_secrets=show_secrets,
         stack_references={REFERENCE: secrets_stack},
     )
 
 
-def test_database_uses_the_generated_password_as_master_password(secrets_stack):
+def test_under_managed_rotation_rds_keeps_its_master_password_and_exports_the_secret(
+    secrets_stack,
+):
     result = consumer("database", secrets_stack, show_secrets=True)
+    (instance,) = result.resources_of("aws:rds/instance:Instance")
+    inputs = instance["inputs"]
+    assert inputs["manageMasterUserPassword"] is True
+    assert "password" not in inputs
+    # The master user is not the application's: that one is created with the rotated password.
+    assert inputs["username"] == "pm_admin" != secrets_stack.outputs["databaseUsername"]
+    assert result.outputs["masterUserSecretArn"].startswith(
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-"
+    )
+
+
+def test_database_uses_the_generated_password_as_master_password(manual_secrets_stack):
+    secrets_stack = manual_secrets_stack
+    result = consumer("database", secrets_stack, show_secrets=True, config=MANUAL)
     (instance,) = result.resources_of("aws:rds/instance:Instance")
     inputs = instance["inputs"]
     assert instance["name"] == inputs["identifier"] == "programador-musical-production-db"
@@ -43,8 +68,9 @@ def test_database_uses_the_generated_password_as_master_password(secrets_stack):
     assert result.outputs["address"].startswith("programador-musical-production-db.")
 
 
-def test_password_stays_secret_end_to_end(secrets_stack):
-    result = consumer("database", secrets_stack)
+def test_password_stays_secret_end_to_end(manual_secrets_stack):
+    secrets_stack = manual_secrets_stack
+    result = consumer("database", secrets_stack, config=MANUAL)
     (instance,) = result.resources_of("aws:rds/instance:Instance")
     assert instance["inputs"]["password"] == "[secret]"
     password = secrets_stack.outputs["databasePassword"]
@@ -59,22 +85,26 @@ def test_service_reuses_container_secrets_and_execution_role(secrets_stack):
     assert task["inputs"]["executionRoleArn"] == secrets_stack.outputs["executionRoleArn"]
     (container,) = json.loads(task["inputs"]["containerDefinitions"])
     assert container["secrets"] == secrets_stack.outputs["containerSecrets"]
-    assert {s["name"] for s in container["secrets"]} >= {"SECRET_KEY", "DATABASE_PASSWORD"}
+    assert {s["name"] for s in container["secrets"]} >= {
+        "SECRET_KEY",
+        "SECRET_KEY_PREVIOUS",
+        "DATABASE_CREDENTIALS",
+    }
 
 
 # The failing consumer leaves the coroutines of its other outputs unawaited, as a failed
 # `pulumi up` would; Python warns about them when they are collected.
 @pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 @pytest.mark.parametrize(
-    ("example", "output"),
+    ("example", "output", "config"),
     [
-        ("database", "databasePassword"),
-        ("database", "dbCredentialsArn"),
-        ("service", "containerSecrets"),
-        ("service", "executionRoleArn"),
+        ("database", "databasePassword", MANUAL),
+        ("database", "dbCredentialsArn", {}),
+        ("service", "containerSecrets", {}),
+        ("service", "executionRoleArn", {}),
     ],
 )
-def test_a_renamed_output_breaks_the_consumer(secrets_stack, example, output):
+def test_a_renamed_output_breaks_the_consumer(secrets_stack, example, output, config):
     renamed = type(secrets_stack)(**{**secrets_stack.__dict__})
     renamed.outputs = {
         (f"{output}Renamed" if name == output else name): value
@@ -83,6 +113,7 @@ def test_a_renamed_output_breaks_the_consumer(secrets_stack, example, output):
     with pytest.raises(KeyError, match=output):
         synthesize(
             "production",
+            config,
             program_dir=ROOT / "examples" / example,
             stack_references={REFERENCE: renamed},
         )

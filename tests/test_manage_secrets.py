@@ -113,7 +113,7 @@ def all_values(stack) -> list[str]:
         str(v)
         for values in stack.values.values()
         for k, v in values.items()
-        if k in ("jwt_secret_key", "database_password", "password", "database_url")
+        if k in ("jwt_secret_key", "jwt_secret_key_previous", "password")
     ]
 
 
@@ -179,19 +179,21 @@ def test_get_masks_every_value(aws, stack):
 
 def test_get_show_reveals_and_the_help_says_so(aws, stack):
     done = aws("get", "--show")
-    assert stack.values[APP]["database_password"] in done.stdout
+    assert stack.values[DB]["password"] in done.stdout
+    assert stack.values[APP]["jwt_secret_key_previous"] in done.stdout
     assert "clear text" in aws("get", "--help").stdout
 
 
 def test_get_value_prints_the_raw_value_for_scripts(aws, stack):
     assert aws("get-value", "jwt_secret_key").stdout == stack.values[APP]["jwt_secret_key"] + "\n"
     assert aws("get-value", "port", "--secret", "db").stdout == "5432\n"
-    assert aws("get-value", "database_url").stdout.strip() == stack.values[APP]["database_url"]
+    previous = aws("get-value", "jwt_secret_key_previous").stdout.strip()
+    assert previous == stack.values[APP]["jwt_secret_key_previous"]
 
 
 def test_get_value_of_a_missing_key_lists_the_valid_ones(aws, stack):
     line = assert_one_line_error(aws("get-value", "password"), 12, *all_values(stack))
-    assert "valid keys: jwt_secret_key, database_url" in line and "--secret db" in line
+    assert "valid keys: jwt_secret_key, jwt_secret_key_previous" in line and "--secret db" in line
 
 
 @pytest.mark.mutates
@@ -229,7 +231,8 @@ def test_doctor_passes_on_the_deployed_stack(aws):
         f"PASS  {PREFIX}-ecs-execution-role may GetSecretValue on {APP}",
         f"PASS  {PREFIX}-ecs-execution-role may decrypt {DB} with its KMS key",
         "PASS  app: SECRET_KEY resolves",
-        "PASS  app: DATABASE_URL resolves",
+        "PASS  app: SECRET_KEY_PREVIOUS resolves",
+        "PASS  app: DATABASE_CREDENTIALS resolves",
         f"PASS  {APP} KMS key is enabled",
     ):
         assert expected in text, expected

@@ -64,6 +64,7 @@ def test_alarm_names_and_outputs(production):
         f"{PREFIX}-secrets-{signal}"
         for signal in (
             "retrieval-volume",
+            "rotation-function-errors",
             "unauthorized-access",
             "failed-retrievals",
             "rotation-failed",
@@ -141,7 +142,7 @@ def test_rotation_succeeded_is_a_metric_for_the_dashboard(production):
     ):
         assert metric in shown
     alarms_widget = next(w for w in body["widgets"] if w["type"] == "alarm")
-    assert len(alarms_widget["properties"]["alarms"]) == 4
+    assert len(alarms_widget["properties"]["alarms"]) == 5
 
 
 def test_every_alarm_sends_alarm_and_ok_to_the_topic_with_a_runbook(production):
@@ -304,7 +305,7 @@ def test_topic_is_encrypted_with_a_key_alarm_publishers_can_use(production):
         ]["policy"]
     )
     alarm_statement = next(s for s in policy["Statement"] if s["Sid"] == "StackAlarmsPublish")
-    assert len(alarm_statement["Condition"]["ArnEquals"]["aws:SourceArn"]) == 4
+    assert len(alarm_statement["Condition"]["ArnEquals"]["aws:SourceArn"]) == 5
 
 
 def test_email_subscriptions_from_config(production):
@@ -363,13 +364,16 @@ def test_existing_trail_log_group_is_used_without_a_new_trail():
     result = synth(monitoringCreateTrail="false", monitoringCloudTrailLogGroup="org-trail-logs")
     assert result.resources_of("aws:cloudtrail/trail:Trail") == []
     assert {f["inputs"]["logGroupName"] for f in result.resources_of(FILTER)} == {"org-trail-logs"}
-    assert len(result.outputs["alarmNames"]) == 4
+    assert len(result.outputs["alarmNames"]) == 5
 
 
 def test_without_cloudtrail_the_alarms_are_left_out_with_a_warning():
     result = synth(monitoringCreateTrail="false")
     assert result.resources_of(FILTER) == []
-    assert result.outputs["alarmNames"] == [f"{PREFIX}-secrets-retrieval-volume"]
+    assert result.outputs["alarmNames"] == [
+        f"{PREFIX}-secrets-retrieval-volume",
+        f"{PREFIX}-secrets-rotation-function-errors",
+    ]
     assert any("no CloudTrail log group" in warning for warning in result.warnings)
     assert result.resources_of("aws:cloudwatch/eventRule:EventRule")  # rotation still notifies
 
@@ -391,3 +395,16 @@ def test_bad_monitoring_config_is_an_error(overrides, key):
     with pytest.raises(ConfigError) as caught:
         synthesize(overrides=overrides)
     assert key in {p.key for p in caught.value.problems}
+
+
+def test_the_rotation_functions_errors_are_alarmed_on_under_managed_rotation(production):
+    alarm = _alarms(production)[f"{PREFIX}-secrets-rotation-function-errors"]
+    assert (alarm["namespace"], alarm["metricName"]) == ("AWS/Lambda", "Errors")
+    assert alarm["dimensions"] == {"FunctionName": f"{PREFIX}-db-rotation"}
+    assert production.outputs["rotationFunctionArn"].endswith(f":function:{PREFIX}-db-rotation")
+    assert (alarm["threshold"], alarm["comparisonOperator"]) == (
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )
+    manual = synth(rotationManaged="false")
+    assert f"{PREFIX}-secrets-rotation-function-errors" not in manual.outputs["alarmNames"]

@@ -41,8 +41,9 @@ def test_secret_marking_matches_the_contract(production):
 
 
 @pytest.mark.parametrize("kms", ["true", "false"])
-def test_every_output_has_its_declared_type(kms):
-    result = synth(show_secrets=True, kmsCustomerManagedKey=kms)
+@pytest.mark.parametrize("managed", ["true", "false"])
+def test_every_output_has_its_declared_type(kms, managed):
+    result = synth(show_secrets=True, kmsCustomerManagedKey=kms, rotationManaged=managed)
     for output in CONTRACT:
         assert TYPE_CHECKS[output.type](result.outputs[output.name]), output.name
 
@@ -66,8 +67,9 @@ def test_export_outside_the_contract_is_refused():
         export_outputs(values)
 
 
-def test_generated_values_are_only_in_secret_outputs():
-    revealed = synth(show_secrets=True)
+@pytest.mark.parametrize("managed", ["true", "false"])
+def test_generated_values_are_only_in_secret_outputs(managed):
+    revealed = synth(show_secrets=True, rotationManaged=managed)
     app = next(
         r
         for r in revealed.resources
@@ -80,5 +82,12 @@ def test_generated_values_are_only_in_secret_outputs():
     plain = json.dumps(
         {k: v for k, v in revealed.outputs.items() if k not in revealed.secret_outputs}
     )
-    for key in ("jwt_secret_key", "database_password", "database_url"):
+    db = next(
+        r
+        for r in revealed.resources
+        if r["type"] == "aws:secretsmanager/secretVersion:SecretVersion"
+        and r["name"].endswith("db-credentials")
+    )
+    values |= json.loads(db["inputs"]["secretString"])
+    for key in ("jwt_secret_key", "jwt_secret_key_previous", "password"):
         assert values[key] not in plain

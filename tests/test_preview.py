@@ -26,6 +26,7 @@ def test_components_come_in_the_order_main_declares_them(production):
         == declared
         == [
             "application-secrets",
+            "database-rotation",
             "ecs-execution-role",
             "log-encryption",
             "application-task",
@@ -101,6 +102,7 @@ def test_an_example_renders_with_its_stack_reference_answered_by_this_stack():
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     (instance,) = document["resources"]
-    assert instance["inputs"]["password"] == "[secret]"
-    assert instance["inputs"]["username"] == "programador_user"
+    # Production rotates with Secrets Manager: RDS keeps the master password itself.
+    assert instance["inputs"]["manageMasterUserPassword"] is True
+    assert "password" not in instance["inputs"]
     assert document["outputs"]["credentialsSecretArn"].startswith("arn:aws:secretsmanager:")

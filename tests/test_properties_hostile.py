@@ -28,6 +28,13 @@ BASES = {
     "databasePassword": ["Kept-password-1234"],
     "secretsAdministratorRoleArn": ["arn:aws:iam::123456789012:role/platform-deploy"],
     "rotationJwt": ["2026-12-01"],
+    "rotationSchedule": ["rate(30 days)", "rate(4 hours)", "cron(0 4 ? * SUN *)"],
+    "rotationMasterSecretArn": [
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-abcdef"
+    ],
+    "rotationMasterSecretKmsKeyArn": [
+        "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    ],
     "rotationDatabase": ["2026-12-01"],
     "containerImage": ["123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1"],
     "monitoringCloudTrailLogGroup": ["org-trail-logs"],
@@ -44,14 +51,25 @@ def _secret_json(result, suffix: str) -> dict:
 
 
 def _keepers(result, token: str) -> dict:
-    (generator,) = result.resources_of(token)
+    # The password generator, or the JWT key's first slot.
+    (generator,) = [r for r in result.resources_of(token) if not r["name"].endswith("-slot-1")]
     return generator["inputs"]["keepers"]
+
+
+def _rotation_parameters(result) -> dict:
+    (application,) = result.resources_of(
+        "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"
+    )
+    return application["inputs"]["parameters"]
 
 
 def _image(result) -> str:
     (task,) = result.resources_of("aws:ecs/taskDefinition:TaskDefinition")
     return json.loads(task["inputs"]["containerDefinitions"])[0]["image"]
 
+
+# Keys that land in the copies app-secrets holds only under the manual rotation scheme.
+MANUAL_ROTATION_KEYS = ("databaseHost", "databaseName", "databaseUsername", "databasePassword")
 
 # Where each string setting lands in the resource inputs.
 LANDED = {
@@ -81,13 +99,24 @@ LANDED = {
         for s in json.loads(p["inputs"]["policy"])["Statement"]
         if s["Effect"] == "Deny"
         for arn in s["Condition"]["StringNotEquals"]["aws:PrincipalArn"]
-        if not arn.endswith("-ecs-execution-role")
+        if not arn.endswith("-ecs-execution-role") and "-db-rotation-role-" not in arn
     },
     "rotationJwt": lambda r: {_keepers(r, "random:index/randomBytes:RandomBytes")["rotation"]},
     "rotationDatabase": lambda r: {
         _keepers(r, "random:index/randomPassword:RandomPassword")["rotation"]
     },
     "containerImage": lambda r: {_image(r)},
+    "rotationSchedule": lambda r: {
+        rotation["inputs"]["rotationRules"]["scheduleExpression"]
+        for rotation in r.resources_of("aws:secretsmanager/secretRotation:SecretRotation")
+    },
+    "rotationMasterSecretArn": lambda r: {
+        _secret_json(r, DB)["masterarn"],
+        _rotation_parameters(r)["masterSecretArn"],
+    },
+    "rotationMasterSecretKmsKeyArn": lambda r: {
+        value for key, value in _rotation_parameters(r).items() if key == "masterSecretKmsKeyArn"
+    },
     "monitoringCloudTrailLogGroup": lambda r: {
         f["inputs"]["logGroupName"]
         for f in r.resources_of("aws:cloudwatch/logMetricFilter:LogMetricFilter")
@@ -118,6 +147,8 @@ def test_a_string_setting_is_refused_by_name_or_arrives_unchanged(key):
     @given(_values(key))
     def check(value: str) -> None:
         overrides = {"monitoringCreateTrail": "false"} if key.startswith("monitoring") else {}
+        if key in MANUAL_ROTATION_KEYS:
+            overrides["rotationManaged"] = "false"
         secrets = {}
         if declared(key).secret:
             secrets[key] = value

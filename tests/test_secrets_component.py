@@ -15,12 +15,23 @@ from stack_model.secret_shapes import (
     DB_CREDENTIAL_KEYS,
     PASSWORD_SPECIAL_CHARACTERS,
     RDS_FORBIDDEN_PASSWORD_CHARACTERS,
+    ROTATED_APP_SECRET_KEYS,
+    ROTATED_DB_CREDENTIAL_KEYS,
 )
 
 SECRET = "aws:secretsmanager/secret:Secret"
 APP = "programador-musical-production-app-secrets"
 DB = "programador-musical-production-db-credentials"
 HOST = "programador-musical-production-db.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com"
+MASTER = (
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:"
+    "rds!db-3f1c6a52-8d2e-4b7a-9c41-0e5d7f2a9b13-Ab12Cd"
+)
+
+
+def manual(**config: str):
+    """The production stack with the manual rotation scheme (what staging runs)."""
+    return synth(show_secrets=True, rotationManaged="false", **config)
 
 
 def test_names_derive_from_app_and_stack(production):
@@ -31,8 +42,26 @@ def test_names_derive_from_app_and_stack(production):
     assert production.outputs["dbCredentialsName"] == DB
 
 
-def test_app_secret_has_exactly_the_documented_keys(production_revealed):
+def test_rotated_app_secret_holds_only_the_two_jwt_keys(production_revealed):
+    # Nothing Secrets Manager rotates is copied into app-secrets: a copy would go stale.
     values = secret_json(production_revealed, APP)
+    assert tuple(values) == ROTATED_APP_SECRET_KEYS == ("jwt_secret_key", "jwt_secret_key_previous")
+    assert values["jwt_secret_key"] != values["jwt_secret_key_previous"]
+
+
+def test_rotated_db_credentials_hold_what_the_multi_user_function_reads(production_revealed):
+    values = secret_json(production_revealed, DB)
+    assert tuple(values) == ROTATED_DB_CREDENTIAL_KEYS
+    assert set(values) == {"engine", "host", "username", "password", "dbname", "port", "masterarn"}
+    assert values["masterarn"] == MASTER
+    assert values["engine"] == "postgres"
+    assert values["port"] == 5432 and isinstance(values["port"], int)
+    assert (values["host"], values["dbname"]) == (HOST, "programador_musical")
+    assert values["username"] == "programador_user"
+
+
+def test_manual_app_secret_keeps_the_guides_keys_and_the_previous_jwt_key():
+    values = secret_json(manual(), APP)
     assert (
         tuple(values)
         == APP_SECRET_KEYS
@@ -43,6 +72,7 @@ def test_app_secret_has_exactly_the_documented_keys(production_revealed):
             "database_name",
             "database_username",
             "database_password",
+            "jwt_secret_key_previous",
         )
     )
     assert values["database_host"] == HOST
@@ -50,8 +80,8 @@ def test_app_secret_has_exactly_the_documented_keys(production_revealed):
     assert values["database_username"] == "programador_user"
 
 
-def test_db_credentials_keep_the_rds_rotation_shape(production_revealed):
-    values = secret_json(production_revealed, DB)
+def test_manual_db_credentials_keep_the_rds_rotation_shape():
+    values = secret_json(manual(), DB)
     assert (
         tuple(values)
         == DB_CREDENTIAL_KEYS
@@ -63,9 +93,10 @@ def test_db_credentials_keep_the_rds_rotation_shape(production_revealed):
     assert values["dbname"] == "programador_musical"
 
 
-def test_one_password_is_shared_and_round_trips_through_the_url(production_revealed):
-    app = secret_json(production_revealed, APP)
-    db = secret_json(production_revealed, DB)
+def test_one_password_is_shared_and_round_trips_through_the_url():
+    result = manual()
+    app = secret_json(result, APP)
+    db = secret_json(result, DB)
     assert app["database_password"] == db["password"]
     url = urlsplit(app["database_url"])
     assert url.scheme == "postgresql"
@@ -89,12 +120,12 @@ def test_jwt_key_is_the_configured_number_of_random_bytes_in_base64(
     production, production_revealed
 ):
     size = declared("jwtBytes").default
-    (jwt,) = production.resources_of("random:index/randomBytes:RandomBytes")
-    assert jwt["inputs"]["length"] == size
-    key = secret_json(production_revealed, APP)["jwt_secret_key"]
-    assert len(base64.b64decode(key, validate=True)) == size
-    resized = secret_json(synth(show_secrets=True, jwtBytes="48"), APP)["jwt_secret_key"]
-    assert len(base64.b64decode(resized, validate=True)) == 48
+    slots = production.resources_of("random:index/randomBytes:RandomBytes")
+    assert [slot["inputs"]["length"] for slot in slots] == [size, size]
+    for key in secret_json(production_revealed, APP).values():
+        assert len(base64.b64decode(key, validate=True)) == size
+    for key in secret_json(synth(show_secrets=True, jwtBytes="48"), APP).values():
+        assert len(base64.b64decode(key, validate=True)) == 48
 
 
 def test_customer_managed_key_encrypts_both_secrets_when_on(production):
@@ -180,11 +211,17 @@ def test_every_resource_lives_in_a_project_component(production):
             assert resource["parent"] is None
 
 
-def test_imported_jwt_key_replaces_the_generator():
+def test_imported_jwt_key_replaces_the_first_slots_generator():
     imported = "existing-ssm-jwt-key-0123456789abcdefghijklmnop"
     result = synth(show_secrets=True, secrets={"jwtSecretKey": imported})
-    assert result.resources_of("random:index/randomBytes:RandomBytes") == []
+    generated = result.resources_of("random:index/randomBytes:RandomBytes")
+    assert [r["name"] for r in generated] == ["application-secrets-jwt-secret-key-slot-1"]
     assert secret_json(result, APP)["jwt_secret_key"] == imported
+    # One rotation later it is the previous key; two later a generated key replaces it.
+    rotated = synth(show_secrets=True, jwtKeyGeneration="1", secrets={"jwtSecretKey": imported})
+    assert secret_json(rotated, APP)["jwt_secret_key_previous"] == imported
+    twice = synth(show_secrets=True, jwtKeyGeneration="2", secrets={"jwtSecretKey": imported})
+    assert imported not in secret_json(twice, APP).values()
     masked = synth(secrets={"jwtSecretKey": imported})
     version = masked.version_of(APP)
     assert version["inputs"]["secretString"] == "[secret]"
@@ -194,5 +231,10 @@ def test_generated_values_and_password_output_are_secret(production):
     for name in (APP, DB):
         version = production.version_of(name)
         assert version["inputs"]["secretString"] == "[secret]"
+    # Under managed rotation no output holds the password: it lives in the rotated secret only
+    # (the output stays declared secret, and is null).
     assert production.secret_outputs == {"databasePassword"}
-    assert production.outputs["databasePassword"] == "[secret]"
+    assert synth(show_secrets=True).outputs["databasePassword"] is None
+    manual_outputs = synth(rotationManaged="false")
+    assert manual_outputs.secret_outputs == {"databasePassword"}
+    assert manual_outputs.outputs["databasePassword"] == "[secret]"

@@ -7,7 +7,7 @@ import difflib
 import json
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, secret_json
 
 from tools.synth import format_tree
 
@@ -38,6 +38,15 @@ def test_production_text_matches_snapshot(production):
 @pytest.mark.parametrize("name", ["production.json", "production.txt"])
 def test_snapshots_hold_no_secret_value(production_revealed, name):
     text = (SNAPSHOTS / name).read_text()
-    for output, value in production_revealed.outputs.items():
-        if output in production_revealed.secret_outputs:
-            assert value not in text
+    secret_values = [
+        value
+        for output, value in production_revealed.outputs.items()
+        if output in production_revealed.secret_outputs and value is not None
+    ]
+    # The generated values themselves: both JWT keys and the first database password.
+    app = secret_json(production_revealed, "programador-musical-production-app-secrets")
+    db = secret_json(production_revealed, "programador-musical-production-db-credentials")
+    secret_values += [*app.values(), db["password"]]
+    assert len(secret_values) >= 3
+    for value in secret_values:
+        assert value not in text

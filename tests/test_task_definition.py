@@ -55,21 +55,56 @@ def test_logs_go_to_the_stack_log_group_with_retention(production):
 
 def test_container_secrets_map_env_vars_to_json_keys(production):
     secrets = _container(production)["secrets"]
-    assert [s["name"] for s in secrets] == ["SECRET_KEY", "DATABASE_PASSWORD", "DATABASE_URL"]
+    assert [s["name"] for s in secrets] == [
+        "SECRET_KEY",
+        "SECRET_KEY_PREVIOUS",
+        "DATABASE_CREDENTIALS",
+    ]
     app_arn = production.outputs["appSecretsArn"]
     assert app_arn.startswith(APP_ARN_PREFIX)
+    db_arn = production.outputs["dbCredentialsArn"]
     assert {s["name"]: s["valueFrom"] for s in secrets} == {
         "SECRET_KEY": f"{app_arn}:jwt_secret_key::",
-        "DATABASE_PASSWORD": f"{app_arn}:database_password::",
-        "DATABASE_URL": f"{app_arn}:database_url::",
+        "SECRET_KEY_PREVIOUS": f"{app_arn}:jwt_secret_key_previous::",
+        # The whole rotated JSON in one variable: one GetSecretValue, so user and password come
+        # from the same version.
+        "DATABASE_CREDENTIALS": db_arn,
     }
     assert production.outputs["containerSecrets"] == secrets
 
 
+def test_manual_rotation_keeps_the_guides_variables():
+    result = synth(rotationManaged="false", containerSecrets=["DATABASE_URL=app:database_url"])
+    app_arn = result.outputs["appSecretsArn"]
+    assert {s["name"]: s["valueFrom"] for s in _container(result)["secrets"]} == {
+        "SECRET_KEY": f"{app_arn}:jwt_secret_key::",
+        "SECRET_KEY_PREVIOUS": f"{app_arn}:jwt_secret_key_previous::",
+        "DATABASE_PASSWORD": f"{app_arn}:database_password::",
+        "DATABASE_URL": f"{app_arn}:database_url::",
+    }
+
+
+@pytest.mark.parametrize("entry", ["DB_USER=db:username", "DB_PASSWORD=db:password"])
+def test_managed_rotation_refuses_user_or_password_one_by_one(entry):
+    with pytest.raises(ConfigError) as caught:
+        synthesize(overrides={"containerSecrets": [entry]})
+    (problem,) = caught.value.problems
+    assert problem.key == "containerSecrets" and entry in problem.shown_value
+    assert "DATABASE_CREDENTIALS" in str(problem)
+
+
+def test_managed_rotation_refuses_the_copies_app_secrets_no_longer_holds():
+    with pytest.raises(ConfigError) as caught:
+        synthesize(overrides={"containerSecrets": ["DATABASE_URL=app:database_url"]})
+    (problem,) = caught.value.problems
+    assert problem.key == "containerSecrets"
+    assert "app keys: jwt_secret_key, jwt_secret_key_previous;" in str(problem)
+
+
 def test_db_secret_mapping_points_at_db_credentials():
-    result = synth(containerSecrets=["DB_USER=db:username"])
+    result = synth(containerSecrets=["DB_HOST=db:host"])
     secrets = {s["name"]: s["valueFrom"] for s in _container(result)["secrets"]}
-    assert secrets["DB_USER"] == f"{result.outputs['dbCredentialsArn']}:username::"
+    assert secrets["DB_HOST"] == f"{result.outputs['dbCredentialsArn']}:host::"
 
 
 def test_no_secret_value_in_the_environment(production_revealed):
@@ -136,28 +171,30 @@ def test_rotation_leaves_role_policy_and_task_definition_unchanged():
     def ecs_side(result):
         return [r for r in result.resources if r["type"] in watched]
 
-    base = synth(show_secrets=True)
-    for rotated in (
-        synth(show_secrets=True, rotationJwt="r2"),
-        synth(show_secrets=True, rotationDatabase="r2"),
+    app = "programador-musical-production-app-secrets"
+    for base, rotated in (
+        (synth(show_secrets=True), synth(show_secrets=True, jwtKeyGeneration="1")),
+        (
+            synth(show_secrets=True, rotationManaged="false"),
+            synth(show_secrets=True, rotationManaged="false", rotationDatabase="r2"),
+        ),
     ):
         assert ecs_side(rotated) == ecs_side(base)
         assert rotated.outputs["containerSecrets"] == base.outputs["containerSecrets"]
-        app = "programador-musical-production-app-secrets"
         assert secret_json(rotated, app) != secret_json(base, app)  # the rotation did happen
 
 
 GRANT_PROGRAM = """
 import pulumi, pulumi_aws as aws
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
-from settings.model import DatabaseSettings
+from settings.model import DatabaseSettings, RotationSettings
 from stack_model.naming import StackNames
 secrets = ApplicationSecrets("s", ApplicationSecretsArgs(
     names=StackNames("demo", "production"),
     database=DatabaseSettings(host="db.example.com", port=5432, name="demo", username="demo",
                               engine="postgres", password_length=20),
-    jwt_bytes=32, rotation_jwt="initial", rotation_database="initial",
-    customer_managed_key=True, recovery_window_in_days=30, protect=True))
+    jwt_bytes=32, rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
+    rotation=RotationSettings.manual(), customer_managed_key=True, recovery_window_in_days=30, protect=True))
 worker = aws.iam.Role("worker", name="demo-worker", assume_role_policy="{}")
 secrets.grant_read(worker, "demo-worker-secrets")
 """
@@ -201,7 +238,7 @@ WIRING_PROGRAM = """
 from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
-from settings.model import DatabaseSettings
+from settings.model import DatabaseSettings, RotationSettings
 from stack_model.naming import StackNames
 
 database = DatabaseSettings(host="db.example.com", port=5432, name="demo", username="demo",
@@ -210,7 +247,8 @@ database = DatabaseSettings(host="db.example.com", port=5432, name="demo", usern
 def secrets(name, app):
     return ApplicationSecrets(name, ApplicationSecretsArgs(
         names=StackNames(app, "production"), database=database, jwt_bytes=32,
-        rotation_jwt="initial", rotation_database="initial", customer_managed_key=False,
+        rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
+        rotation=RotationSettings.manual(), customer_managed_key=False,
         recovery_window_in_days=30, protect=True))
 
 first, second = secrets("first", "one"), secrets("second", "two")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -47,11 +48,22 @@ class MotoServer:
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    self._configure()
                     return self
             except OSError:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError("moto server did not start within 30 s")
+
+    def _configure(self) -> None:
+        # Lambda invocations answer without running code (no Docker here): Secrets Manager's
+        # calls to the rotation function succeed as no-ops (moto/core/config.py).
+        body = json.dumps({"lambda": {"use_docker": False}}).encode()
+        request = urllib.request.Request(
+            f"{self.endpoint}/moto-api/config", data=body, method="POST"
+        )
+        request.add_header("Content-Type", "application/json")
+        urllib.request.urlopen(request, timeout=10).close()
 
     def reset(self) -> None:
         request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
@@ -165,6 +177,9 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
             BlockPublicPolicy=policy["inputs"]["blockPublicPolicy"],
         )
 
+    for rotation in revealed.resources_of("aws:secretsmanager/secretRotation:SecretRotation"):
+        _deploy_rotation(server, revealed, rotation["inputs"], deployed)
+
     task = revealed.named("aws:ecs/taskDefinition:TaskDefinition", f"{prefix}-app")["inputs"]
     server.client("ecs").register_task_definition(
         family=task["family"],
@@ -176,6 +191,76 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
         memory=task["memory"],
     )
     return deployed
+
+
+def _deploy_rotation(server: MotoServer, revealed, rotation: dict, deployed: DeployedStack) -> None:
+    """What the rotation application's template makes (the function, its role, and the Lambda
+    permission for Secrets Manager), then the rotation schedule on the secret."""
+    import io
+    import zipfile
+
+    (application,) = revealed.resources_of(
+        "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"
+    )
+    function = application["inputs"]["parameters"]["functionName"]
+    role = server.client("iam").create_role(
+        RoleName=f"{function}-role",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("lambda_function.py", "def lambda_handler(event, context):\n    pass\n")
+    lambda_client = server.client("lambda")
+    created = lambda_client.create_function(
+        FunctionName=function,
+        Runtime="python3.12",
+        Role=role["Arn"],
+        Handler="lambda_function.lambda_handler",
+        Code={"ZipFile": code.getvalue()},
+    )
+    lambda_client.add_permission(
+        FunctionName=function,
+        StatementId="SecretsManagerAccess",
+        Action="lambda:InvokeFunction",
+        Principal="secretsmanager.amazonaws.com",
+    )
+    deployed.arns[rotation["rotationLambdaArn"]] = created["FunctionArn"]
+    secrets = server.client("secretsmanager")
+    secret_id = deployed.replace(rotation["secretId"])
+    schedule = rotation["rotationRules"]["scheduleExpression"]
+    days = re.fullmatch(r"rate\((\d+) days?\)", schedule)
+    # moto marks rotation enabled only from AutomaticallyAfterDays, which AWS treats as the
+    # same schedule as rate(N days).
+    rules = (
+        {"AutomaticallyAfterDays": int(days.group(1))} if days else {"ScheduleExpression": schedule}
+    )
+    secrets.rotate_secret(
+        SecretId=secret_id,
+        RotationLambdaARN=created["FunctionArn"],
+        RotationRules=rules,
+        RotateImmediately=rotation["rotateImmediately"],
+    )
+    # Without rotating at once, AWS runs testSecret on an AWSPENDING copy "and then removes it"
+    # (RotateSecret, RotateImmediately); moto leaves the label, so it is removed here.
+    versions = secrets.list_secret_version_ids(SecretId=secret_id)["Versions"]
+    for version in versions:
+        if version.get("VersionStages") == ["AWSPENDING"]:
+            secrets.update_secret_version_stage(
+                SecretId=secret_id,
+                VersionStage="AWSPENDING",
+                RemoveFromVersionId=version["VersionId"],
+            )
 
 
 class _StubAws:

@@ -33,6 +33,12 @@ FORCE_NEW: dict[str, ForceNew] = {
     "aws:secretsmanager/secret:Secret": _entry(
         AWS + "secretsmanager/secret.go", "name", "namePrefix"
     ),
+    "aws:secretsmanager/secretRotation:SecretRotation": _entry(
+        AWS + "secretsmanager/secret_rotation.go", "secretId"
+    ),
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": _entry(
+        AWS + "serverlessrepo/cloudformation_stack.go", "applicationId", "name"
+    ),
     "aws:secretsmanager/secretPolicy:SecretPolicy": _entry(
         AWS + "secretsmanager/secret_policy.go", "secretArn"
     ),

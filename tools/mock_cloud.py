@@ -18,7 +18,7 @@ from typing import Any
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 
-from tools.mock_states import RESOURCE_STATES, _Resource, mock_password
+from tools.mock_states import RESOURCE_STATES, _Resource, function_role, mock_password
 from tools.sdk_internals import SECRET_SIGNATURE
 
 __all__ = ["MOCK_ACCOUNT", "MockCloud", "is_secret", "mock_password", "render", "wrap_secret"]
@@ -119,6 +119,13 @@ class MockCloud(Mocks):
             }
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+        if args.token == "aws:lambda/getFunction:getFunction":
+            function = args.args["functionName"]
+            return {
+                "functionName": function,
+                "arn": function,
+                "role": function_role(self, function),
+            }
         raise NotImplementedError(f"the synth mocks do not answer {args.token}")
 
 

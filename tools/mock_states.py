@@ -127,12 +127,22 @@ def _db_instance(r: _Resource) -> tuple[str, dict]:
     identifier = r.inputs["identifier"]
     address = f"{identifier}.c8x2kd1qpt0z.{r.cloud.region}.rds.amazonaws.com"
     port = r.inputs.get("port", 5432)
-    return identifier, {
+    state = {
         "arn": r.arn("rds", f"db:{identifier}"),
         "address": address,
         "port": port,
         "endpoint": f"{address}:{port}",
     }
+    if r.inputs.get("manageMasterUserPassword"):
+        # RDS's own secret for the master password: `rds!db-<uuid>`.
+        name = f"rds!db-{_uuid(r.identity)}"
+        state["masterUserSecrets"] = [
+            {
+                "secretArn": r.arn("secretsmanager", f"secret:{name}-{_secret_suffix(name)}"),
+                "secretStatus": "active",
+            }
+        ]
+    return identifier, state
 
 
 def _dashboard(r: _Resource) -> tuple[str, dict]:
@@ -145,6 +155,20 @@ def _dashboard(r: _Resource) -> tuple[str, dict]:
 def _subscription(r: _Resource) -> tuple[str, dict]:
     subscription = f"{r.inputs['topic']}:{_uuid(r.identity)}"
     return subscription, {"arn": subscription}
+
+
+def _rotation_application(r: _Resource) -> tuple[str, dict]:
+    # The application's CloudFormation stack, and the output its template declares.
+    stack = f"serverlessrepo-{r.physical}"
+    function = r.inputs.get("parameters", {}).get("functionName", stack)
+    arn = r.arn("cloudformation", f"stack/{stack}/{_uuid(r.identity)}")
+    return arn, {"outputs": {"RotationLambdaARN": r.arn("lambda", f"function:{function}")}}
+
+
+def function_role(cloud: Cloud, function_arn: str) -> str:
+    """The execution role the rotation application's template gives its function."""
+    function = function_arn.rsplit(":", 1)[-1]
+    return cloud._arn("iam", f"role/{function}-role-{_secret_suffix(function)}", regional=False)
 
 
 RESOURCE_STATES: dict[str, Callable[[_Resource], tuple[str, dict]]] = {
@@ -183,6 +207,8 @@ RESOURCE_STATES: dict[str, Callable[[_Resource], tuple[str, dict]]] = {
         {"arn": f"arn:aws:s3:::{r.inputs['bucket']}", "bucket": r.inputs["bucket"]},
     ),
     "aws:rds/instance:Instance": _db_instance,
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": _rotation_application,
+    "aws:secretsmanager/secretRotation:SecretRotation": lambda r: (r.inputs["secretId"], {}),
     "random:index/randomPassword:RandomPassword": lambda r: (
         "none",
         {"result": mock_password(r.identity, r.inputs), "bcryptHash": "$2a$10$" + "x" * 53},

@@ -19,6 +19,9 @@ def config_script(discovery: Discovery, app_option: str, region: str) -> str:
         "# values go from `manage-secrets get-value` to `pulumi config set --secret` through a",
         "# pipe: never on a command line, in this file or on the screen.",
         "set -eu",
+        "# Adoption keeps the manual rotation and the secrets' shapes the running tasks read;",
+        "# managed rotation is turned on afterwards (docs/rotation.md, turning it on).",
+        f"pulumi config set --stack {stack} rotationManaged false",
     ]
     for secret in discovery.secrets:
         for json_key, config_key, secret_config in KEPT[secret.alias]:
@@ -79,6 +82,10 @@ def changes(discovery: Discovery, notes: list[str]) -> list[str]:
             "recoveryWindowInDays (30) for any later deletion"
         )
     lines += [f"~ {note}" for note in notes]
+    lines.append(
+        "~ rotation stays manual (rotationManaged false): turn managed rotation on once the app "
+        "reads DATABASE_CREDENTIALS (docs/rotation.md)"
+    )
     if discovery.task_definition:
         lines.append(
             f"+-{names.task_family}: a new revision replaces {discovery.task_definition} "
