@@ -103,13 +103,33 @@ def _parser() -> argparse.ArgumentParser:
     update = write("update-value", "change the config behind one JSON key, then `pulumi up`")
     update.add_argument("key")
     update.add_argument("value", help='the new value, or "-" to read it from stdin')
-    write("rotate-jwt", "new rotation token for the JWT key, then `pulumi up`").add_argument(
-        "--token", help="rotation token (default: the current UTC time)"
+    rotate_jwt = write(
+        "rotate-jwt",
+        "next JWT key generation (jwtKeyGeneration + 1): the app keeps accepting the previous "
+        "key, nobody is logged out; then `pulumi up`",
     )
-    rotate_db = write("rotate-db", "new rotation token for the database password, then `pulumi up`")
-    rotate_db.add_argument("--token", help="rotation token (default: the current UTC time)")
+    rotate_jwt.add_argument(
+        "--emergency",
+        action="store_true",
+        help="after a leak: replace both keys (generation + 2); every session ends",
+    )
+    rotate_db = command(
+        "rotate-db",
+        "managed rotation: Secrets Manager rotates now and the CLI follows each step; manual "
+        "rotation: a new token, then `pulumi up` (through the Pulumi CLI)",
+    )
     rotate_db.add_argument(
-        "--rds-instance", help="then set the new password on this RDS instance and wait"
+        "--yes", action="store_true", help="do not ask; pulumi runs with --yes (manual)"
+    )
+    rotate_db.add_argument(
+        "--wait",
+        type=float,
+        default=300.0,
+        help="seconds to wait for the new version to become AWSCURRENT (managed; default 300)",
+    )
+    rotate_db.add_argument("--token", help="manual: rotation token (default: current UTC time)")
+    rotate_db.add_argument(
+        "--rds-instance", help="manual: then set the new password on this RDS instance and wait"
     )
     write("delete", "`pulumi destroy`; protected resources stay unless protect was turned off")
     return parser
@@ -170,6 +190,32 @@ def _apply_password_to_rds(aws, names: StackNames, instance: str):
     return shown, apply
 
 
+def _next_jwt_generation(plan, emergency: bool) -> None:
+    """One generation on: the slot that becomes current is regenerated and the old current key
+    stays accepted as the previous one. An emergency moves two, so both slots are replaced."""
+    text = plan.config_get("jwtKeyGeneration")
+    current = int(text) if text else 0
+    target = current + (2 if emergency else 1)
+    plan.config_set("jwtKeyGeneration", str(target))
+    if target >= 2:
+        # An imported key fills the first slot only until generation 2 replaces it.
+        plan.config_rm("jwtSecretKey")
+
+
+def _managed_rotation(aws, names: StackNames, args: argparse.Namespace) -> bool:
+    """Whether db-credentials is rotated by Secrets Manager (its rotation is configured)."""
+    from manage_secrets.managed_rotation import rotation_state
+
+    managed = rotation_state(aws, names.db_credentials).enabled
+    if managed and (args.token or args.rds_instance):
+        raise CliError(
+            EXIT_USAGE,
+            f"{names.db_credentials} is rotated by Secrets Manager: --token and --rds-instance "
+            "belong to the manual scheme; run `rotate-db` alone",
+        )
+    return managed
+
+
 class _LazyAws:
     """The AWS session, made on first use: commands that only run Pulumi need no region."""
 
@@ -226,13 +272,16 @@ def run(args: argparse.Namespace) -> int:
             plan.config_set(key, value, secret=True)
         plan.execute(args.yes)
         print(f"next: pulumi preview --stack {names.stack}, then pulumi up")
+    elif command == "rotate-db" and _managed_rotation(aws, names, args):
+        from manage_secrets.managed_rotation import rotate_now
+
+        print(rotate_now(aws, names.db_credentials, names.rotation_function, args.wait))
     else:
         plan = PulumiPlan(names.stack)
         if command == "update-value":
             _update_value(plan, names, args.key, args.value)
         elif command == "rotate-jwt":
-            # A kept (imported) key would survive the new token: rotating means generating.
-            plan.config_rm("jwtSecretKey").config_set("rotationJwt", _token(args.token))
+            _next_jwt_generation(plan, args.emergency)
         elif command == "rotate-db":
             # Likewise a kept password (adopt): without removing it, nothing would change.
             plan.config_rm("databasePassword").config_set("rotationDatabase", _token(args.token))

@@ -21,6 +21,8 @@ class Check:
 
 
 class Doctor:
+    check_type = Check
+
     def __init__(self, aws: Aws, names: StackNames, other_regions: list[str]):
         self.aws = aws
         self.names = names
@@ -60,6 +62,9 @@ class Doctor:
         self._role()
         self._task_definition()
         self._kms_keys()
+        from manage_secrets.doctor_rotation import check_rotation
+
+        check_rotation(self)
         return self.checks
 
     def _secret(self, name: str) -> None:

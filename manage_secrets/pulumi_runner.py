@@ -50,6 +50,28 @@ class PulumiPlan:
         self.commands.append(PulumiCommand(("config", "rm", *self._common(), key)))
         return self
 
+    def config_get(self, key: str) -> str | None:
+        """Reads one config value now (`pulumi config get`), None when the stack does not set it:
+        reading is safe, so it runs before the plan is shown."""
+        executable = shutil.which("pulumi")
+        if executable is None:
+            raise CliError(
+                EXIT_NO_PULUMI,
+                f"the Pulumi CLI is not installed here: it is needed to read {key} "
+                f"(`pulumi config get {key} --stack {self.stack}`)",
+            )
+        args = ("config", "get", *self._common(), key)
+        result = subprocess.run([executable, *args], capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            if "not found" in result.stderr:
+                return None
+            raise CliError(
+                EXIT_PULUMI_FAILED,
+                f"`{shlex.join(('pulumi', *args))}` failed (exit {result.returncode}): fix what "
+                "Pulumi reported and rerun",
+            )
+        return result.stdout.strip()
+
     def run(self, verb: str, yes: bool) -> PulumiPlan:
         self.commands.append(PulumiCommand((verb, *self._common(), *(["--yes"] if yes else []))))
         return self

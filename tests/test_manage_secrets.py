@@ -232,6 +232,10 @@ def test_doctor_passes_on_the_deployed_stack(aws):
         f"PASS  {PREFIX}-ecs-execution-role may decrypt {DB} with its KMS key",
         "PASS  app: SECRET_KEY resolves",
         "PASS  app: SECRET_KEY_PREVIOUS resolves",
+        f"PASS  {DB} is rotated by Secrets Manager",
+        f"PASS  rotation function {PREFIX}-db-rotation exists",
+        f"PASS  Secrets Manager may invoke {PREFIX}-db-rotation",
+        f"PASS  no version of {DB} is stuck in AWSPENDING",
         "PASS  app: DATABASE_CREDENTIALS resolves",
         f"PASS  {APP} KMS key is enabled",
     ):
@@ -428,6 +432,12 @@ class PulumiStub:
             "data = sys.stdin.read() if '--secret' in sys.argv else None\n"
             "with open(os.environ['PULUMI_STUB_LOG'], 'a') as log:\n"
             "    log.write(json.dumps([sys.argv[1:], data]) + '\\n')\n"
+            "if sys.argv[1:3] == ['config', 'get']:\n"
+            "    value = os.environ.get('PULUMI_STUB_CONFIG_' + sys.argv[-1])\n"
+            "    if value is None:\n"
+            "        sys.stderr.write(f'configuration key {sys.argv[-1]!r} not found\\n')\n"
+            "        sys.exit(255)\n"
+            "    print(value)\n"
             "sys.exit(int(os.environ.get('PULUMI_STUB_EXIT', '0')))\n"
         )
         script.chmod(script.stat().st_mode | stat.S_IEXEC)
@@ -453,18 +463,20 @@ def pulumi_stub(tmp_path, moto):
     [
         (["create", "--yes"], [(["up", *COMMON, "--yes"], None)]),
         (
-            ["rotate-jwt", "--token", "t-2026", "--yes"],
+            ["rotate-jwt", "--yes"],
             [
-                (["config", "rm", *COMMON, "jwtSecretKey"], None),
-                (["config", "set", *COMMON, "rotationJwt", "t-2026"], None),
+                (["config", "get", *COMMON, "jwtKeyGeneration"], None),
+                (["config", "set", *COMMON, "jwtKeyGeneration", "1"], None),
                 (["up", *COMMON, "--yes"], None),
             ],
         ),
         (
-            ["rotate-db", "--token", "t-2026", "--yes"],
+            ["rotate-jwt", "--emergency", "--yes"],
             [
-                (["config", "rm", *COMMON, "databasePassword"], None),
-                (["config", "set", *COMMON, "rotationDatabase", "t-2026"], None),
+                (["config", "get", *COMMON, "jwtKeyGeneration"], None),
+                (["config", "set", *COMMON, "jwtKeyGeneration", "2"], None),
+                # An imported key fills the first slot only until generation 2.
+                (["config", "rm", *COMMON, "jwtSecretKey"], None),
                 (["up", *COMMON, "--yes"], None),
             ],
         ),
@@ -477,9 +489,12 @@ def pulumi_stub(tmp_path, moto):
         ),
         (["delete", "--yes"], [(["destroy", *COMMON, "--yes"], None)]),
         (
-            ["rotate-jwt", "--token", "t", "--stack", "staging", "--yes"],
+            ["rotate-jwt", "--stack", "staging", "--yes"],
             [
-                (["config", "rm", "--stack", "staging", "--cwd", str(ROOT), "jwtSecretKey"], None),
+                (
+                    ["config", "get", "--stack", "staging", "--cwd", str(ROOT), "jwtKeyGeneration"],
+                    None,
+                ),
                 (
                     [
                         "config",
@@ -488,8 +503,8 @@ def pulumi_stub(tmp_path, moto):
                         "staging",
                         "--cwd",
                         str(ROOT),
-                        "rotationJwt",
-                        "t",
+                        "jwtKeyGeneration",
+                        "1",
                     ],
                     None,
                 ),
@@ -498,18 +513,28 @@ def pulumi_stub(tmp_path, moto):
         ),
     ],
 )
-def test_writes_run_exactly_these_pulumi_commands(aws, pulumi_stub, args, expected):
+def test_writes_run_exactly_these_pulumi_commands(aws, moto, pulumi_stub, args, expected):
+    if args[0] == "rotate-db":
+        manual_rotation(moto)
     done = aws(*args, env=pulumi_stub.env)
     assert done.returncode == 0, done.stderr
     assert pulumi_stub.calls() == expected
     for argv, _ in expected:
-        assert "$ pulumi " + " ".join(argv) in done.stdout
+        if argv[:2] != ["config", "get"]:  # a read runs at once, without being announced
+            assert "$ pulumi " + " ".join(argv) in done.stdout
+
+
+def manual_rotation(moto) -> None:
+    """db-credentials as a stack with rotationManaged=false has it: no rotation configured."""
+    moto.client("secretsmanager").cancel_rotate_secret(SecretId=DB)
+    moto.dirty = True
 
 
 @pytest.mark.parametrize(
     ("args", "stdin", "key", "intended", "secret"),
     [
-        (["rotate-jwt", "--token", "2026-12-01"], None, "rotationJwt", "2026-12-01", False),
+        (["rotate-jwt"], None, "jwtKeyGeneration", 1, False),
+        (["rotate-jwt", "--emergency"], None, "jwtKeyGeneration", 2, False),
         (["rotate-db", "--token", "t-2026"], None, "rotationDatabase", "t-2026", False),
         (
             ["update-value", "database_host", "db2.example.com"],
@@ -532,10 +557,13 @@ def test_writes_run_exactly_these_pulumi_commands(aws, pulumi_stub, args, expect
     ],
 )
 def test_config_the_cli_writes_is_read_by_the_program_as_intended(
-    cli, pulumi_stub, tmp_path, args, stdin, key, intended, secret
+    cli, moto, request, pulumi_stub, tmp_path, args, stdin, key, intended, secret
 ):
     from config_replay import apply, program_reads, project_copy
 
+    if args[0] == "rotate-db":  # the manual scheme: it reads the secret's rotation first
+        request.getfixturevalue("stack")
+        manual_rotation(moto)
     done = cli(*args, "--yes", env=pulumi_stub.env, stdin=stdin)
     assert done.returncode == 0, done.stderr
     program = project_copy(tmp_path)
@@ -543,10 +571,12 @@ def test_config_the_cli_writes_is_read_by_the_program_as_intended(
     apply(program, "pulumi config set --secret jwtSecretKey", stdin="k" * 44 + "\n")
     apply(program, "pulumi config set --secret databasePassword", stdin="Kept-password-1234\n")
     for argv, given in pulumi_stub.calls():
-        if argv[:1] == ["config"]:
+        if argv[:1] == ["config"] and argv[1] != "get":
             apply(program, ["pulumi", *argv], stdin=given)
     assert program_reads(program, key) == (intended, secret)
-    kept = {"rotate-jwt": "jwtSecretKey", "rotate-db": "databasePassword"}.get(args[0])
+    kept = {"rotate-db": "databasePassword"}.get(args[0])
+    if "--emergency" in args:
+        kept = "jwtSecretKey"
     if kept:
         assert program_reads(program, kept) == ("", False)  # the declared default: generate
 
@@ -583,6 +613,7 @@ def _database(moto, instance: str) -> str:
 
 
 def test_rotate_db_applies_the_new_password_to_rds_and_waits(aws, moto, stack, pulumi_stub):
+    manual_rotation(moto)
     instance = _database(moto, f"{PREFIX}-db")
     with PolicySimulator("allowed") as simulator:
         env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_IAM": simulator.endpoint}
@@ -605,17 +636,24 @@ def test_rotate_db_applies_the_new_password_to_rds_and_waits(aws, moto, stack, p
 
 
 def test_without_pulumi_the_commands_are_printed_and_the_exit_is_non_zero(aws):
-    done = aws("rotate-jwt", "--token", "t-2026", "--yes")
+    done = aws("update-value", "database_host", "db2.example.com", "--yes")
     line = assert_one_line_error(done, 10)
     assert "Pulumi CLI is not installed" in line
-    assert f"$ pulumi config set {' '.join(COMMON)} rotationJwt t-2026" in done.stdout
+    assert f"$ pulumi config set {' '.join(COMMON)} databaseHost db2.example.com" in done.stdout
     assert f"$ pulumi up {' '.join(COMMON)} --yes" in done.stdout
+
+
+def test_without_pulumi_rotate_jwt_says_which_value_it_needs_to_read(aws):
+    line = assert_one_line_error(aws("rotate-jwt", "--yes"), 10)
+    assert "Pulumi CLI is not installed" in line
+    assert "pulumi config get jwtKeyGeneration --stack production" in line
 
 
 def test_without_yes_and_without_a_terminal_nothing_runs(aws, pulumi_stub):
     line = assert_one_line_error(aws("rotate-jwt", env=pulumi_stub.env), 13)
     assert "--yes" in line
-    assert pulumi_stub.calls() == []
+    # Only the read of the current generation ran.
+    assert [argv[:2] for argv, _ in pulumi_stub.calls()] == [["config", "get"]]
 
 
 def test_a_failing_destroy_explains_protection(aws, pulumi_stub):
@@ -738,6 +776,7 @@ def test_rotate_db_checks_the_instance_before_any_pulumi_command(
         moto.client("rds").stop_db_instance(DBInstanceIdentifier=instance)
     with PolicySimulator(decision) as simulator:
         env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_IAM": simulator.endpoint}
+        manual_rotation(moto)
         done = aws("rotate-db", "--rds-instance", instance, "--yes", env=env)
     line = assert_one_line_error(done, code)
     assert says in line and "nothing was changed" in line or code == 3
@@ -762,7 +801,7 @@ def test_a_malformed_region_is_a_usage_error(cli):
     assert "'us east 1' is not an AWS region name" in line
 
 
-@pytest.mark.parametrize("command", [["rotate-jwt", "--token", "t"], ["create"], ["delete"]])
+@pytest.mark.parametrize("command", [["rotate-jwt"], ["create"], ["delete"]])
 def test_commands_that_only_run_pulumi_need_no_region(pulumi_stub, command):
     env = {
         k: v for k, v in pulumi_stub.env.items() if k not in ("AWS_DEFAULT_REGION", "AWS_REGION")
@@ -843,3 +882,97 @@ def test_doctor_fails_a_replica_that_is_not_in_sync():
     assert not healthy
     assert f"FAIL  replica of {APP} in eu-west-1 is InSync: Failed: KMS key is disabled" in text
     assert "force-overwrite-replica-secret" in text
+
+
+# ---------------------------------------------------------------------------- managed rotation
+
+
+@pytest.mark.mutates
+def test_rotate_db_asks_secrets_manager_and_reports_each_step(aws, moto, stack):
+    before = moto.client("secretsmanager").describe_secret(SecretId=DB)["VersionIdsToStages"]
+    done = aws("rotate-db")
+    assert done.returncode == 0, done.stderr
+    after = moto.client("secretsmanager").describe_secret(SecretId=DB)["VersionIdsToStages"]
+    (new,) = set(after) - set(before)
+    assert "AWSCURRENT" in after[new]
+    assert f"requested: new version {new}" in done.stdout
+    assert f"finishSecret: AWSCURRENT is version {new}" in done.stdout
+    assert f"{DB}: rotated; tasks started from now on use version {new}" in done.stdout
+    assert stack.values[DB]["password"] not in done.stdout + done.stderr
+
+
+@pytest.mark.mutates
+def test_rotate_db_refuses_while_a_version_is_stuck_in_awspending(aws, moto, stack):
+    secrets = moto.client("secretsmanager")
+    stuck = secrets.put_secret_value(
+        SecretId=DB, SecretString=json.dumps(stack.values[DB]), VersionStages=["AWSPENDING"]
+    )["VersionId"]
+    line = assert_one_line_error(aws("rotate-db"), 18, *all_values(stack))
+    assert f"version {stuck} is still AWSPENDING" in line
+    assert f"/aws/lambda/{PREFIX}-db-rotation" in line
+    stages = secrets.describe_secret(SecretId=DB)["VersionIdsToStages"]
+    assert stages[stuck] == ["AWSPENDING"]  # nothing was requested
+
+
+def test_rotate_db_under_managed_rotation_refuses_the_manual_options(aws):
+    line = assert_one_line_error(aws("rotate-db", "--token", "t"), 64)
+    assert "rotated by Secrets Manager" in line
+
+
+def test_rotate_db_says_so_when_the_new_version_never_becomes_current():
+    from manage_secrets.errors import CliError
+    from manage_secrets.managed_rotation import rotate_now
+
+    class Pending:
+        """Secrets Manager as it answers while the function keeps failing in setSecret."""
+
+        def __init__(self):
+            self.stages = {"v1": ["AWSCURRENT"]}
+
+        def client(self, _service):
+            return self
+
+        def call(self, action, _subject=""):
+            return action()
+
+        def describe_secret(self, SecretId):  # noqa: N803 - botocore's argument name
+            return {"RotationEnabled": True, "VersionIdsToStages": self.stages}
+
+        def rotate_secret(self, SecretId):  # noqa: N803
+            self.stages["v2"] = ["AWSPENDING"]
+            return {"VersionId": "v2"}
+
+    ticks = iter(range(1000))
+    lines: list[str] = []
+    with pytest.raises(CliError) as caught:
+        rotate_now(
+            Pending(), DB, f"{PREFIX}-db-rotation", 5, lines.append, lambda: next(ticks), id
+        )
+    assert caught.value.exit_code == 19
+    assert "version v2 is not AWSCURRENT after 5 s" in str(caught.value)
+    assert "createSecret: version v2 is AWSPENDING; waiting for finishSecret" in lines
+
+
+@pytest.mark.mutates
+def test_doctor_fails_a_stuck_rotation_and_a_function_secrets_manager_cannot_invoke(
+    aws, moto, stack
+):
+    moto.client("secretsmanager").put_secret_value(
+        SecretId=DB, SecretString=json.dumps(stack.values[DB]), VersionStages=["AWSPENDING"]
+    )
+    moto.client("lambda").remove_permission(
+        FunctionName=f"{PREFIX}-db-rotation", StatementId="SecretsManagerAccess"
+    )
+    done = aws("doctor")
+    assert done.returncode == 1, done.stdout
+    assert f"FAIL  no version of {DB} is stuck in AWSPENDING" in done.stdout
+    assert f"FAIL  Secrets Manager may invoke {PREFIX}-db-rotation" in done.stdout
+    assert "/aws/lambda/" in done.stdout
+
+
+@pytest.mark.mutates
+def test_doctor_fails_a_managed_shape_without_rotation(aws, moto, stack):
+    manual_rotation(moto)
+    done = aws("doctor")
+    assert done.returncode == 1, done.stdout
+    assert f"FAIL  {DB} rotation matches its shape" in done.stdout

@@ -1,0 +1,108 @@
+"""`doctor`'s checks of the managed rotation of db-credentials: rotation enabled, the function
+there and invocable by Secrets Manager, the last rotation finished, no version stuck."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from manage_secrets.errors import CliError
+from manage_secrets.managed_rotation import rotation_state, stuck_message
+
+if TYPE_CHECKING:
+    from manage_secrets.doctor import Doctor
+
+SECRETS_MANAGER = "secretsmanager.amazonaws.com"
+
+
+def _invokable_by_secrets_manager(policy: dict) -> bool:
+    """Whether the function's resource policy allows Secrets Manager to invoke it."""
+    for statement in policy.get("Statement", []):
+        principal = statement.get("Principal", {})
+        services = principal.get("Service", []) if isinstance(principal, dict) else []
+        services = [services] if isinstance(services, str) else services
+        actions = statement.get("Action", [])
+        actions = [actions] if isinstance(actions, str) else actions
+        if (
+            statement.get("Effect") == "Allow"
+            and SECRETS_MANAGER in services
+            and any(a in ("lambda:InvokeFunction", "lambda:*", "*") for a in actions)
+        ):
+            return True
+    return False
+
+
+def check_rotation(doctor: Doctor) -> None:
+    names, aws = doctor.names, doctor.aws
+    secret = names.db_credentials
+    if secret not in doctor.described:
+        return  # its absence is already a failure
+    try:
+        state = rotation_state(aws, secret)
+    except CliError as error:
+        doctor.record(f"{secret} rotation can be read", False, str(error), "check permissions")
+        return
+    if not state.enabled:
+        shaped_for_managed = "masterarn" in _current_keys(doctor, secret)
+        doctor.record(
+            f"{secret} rotation matches its shape",
+            not shaped_for_managed,
+            "managed rotation's shape (masterarn) but no rotation configured"
+            if shaped_for_managed
+            else "manual scheme (rotationManaged false): rotate with `rotate-db --token`",
+            "run `pulumi up`: the stack configures the rotation with rotationManaged=true",
+        )
+        return
+    function = state.function_arn or names.rotation_function
+    doctor.record(f"{secret} is rotated by Secrets Manager", True, function)
+    lambda_client = aws.client("lambda")
+    exists = doctor.attempt(
+        f"rotation function {names.rotation_function} exists",
+        lambda: aws.call(lambda: lambda_client.get_function(FunctionName=function), function)[
+            "Configuration"
+        ]["FunctionArn"],
+        "run `pulumi up`: the stack deploys AWS's rotation application",
+    )
+    if exists:
+        try:
+            policy = json.loads(
+                aws.call(lambda: lambda_client.get_policy(FunctionName=function), function)[
+                    "Policy"
+                ]
+            )
+        except CliError:
+            policy = {}
+        doctor.record(
+            f"Secrets Manager may invoke {names.rotation_function}",
+            _invokable_by_secrets_manager(policy),
+            "" if policy else "the function has no resource policy",
+            "the rotation application's template adds the permission: `pulumi up` again, or "
+            "`aws lambda add-permission --principal secretsmanager.amazonaws.com "
+            "--action lambda:InvokeFunction`",
+        )
+    doctor.record(
+        f"no version of {secret} is stuck in AWSPENDING",
+        not state.pending,
+        stuck_message(secret, state, names.rotation_function) if state.pending else "",
+        f"read /aws/lambda/{names.rotation_function}; after fixing, `manage-secrets rotate-db`",
+    )
+    if state.last_rotated is None:
+        doctor.checks.append(
+            doctor.check_type(
+                f"{secret} has been rotated once",
+                True,
+                "not yet: the first rotation waits for the schedule",
+                "`manage-secrets rotate-db` proves the whole path now (bootstrap the first user "
+                "before: docs/rotation.md)",
+                warning=True,
+            )
+        )
+    elif not state.pending:
+        doctor.record(f"the last rotation of {secret} finished", True, f"{state.last_rotated}")
+
+
+def _current_keys(doctor: Doctor, secret: str) -> set[str]:
+    try:
+        return set(doctor.aws.secret_json(secret))
+    except CliError:
+        return set()
