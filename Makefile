@@ -67,6 +67,7 @@ snapshot: $(RUNTIME_STAMP) ## refresh tests/snapshots after an intended change
 bench: $(DEV_STAMP) ## synth and CLI benchmarks, as ratios measured side by side
 	$(PY) -m bench.synth
 	$(PY) -m bench.manage_secrets
+	$(PY) -m bench.rotation
 
 clean: ## remove .venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -60,7 +60,9 @@ class Aws:
         if version_id:
             extra = {"VersionId": version_id}
         else:
-            extra = {"VersionStage": version_stage} if version_stage else {}
+            # AWSCURRENT is what AWS answers without a stage; naming it keeps the answer right
+            # where an emulator lags (moto's default version does not follow a stage move).
+            extra = {"VersionStage": version_stage or "AWSCURRENT"}
         response = self.call(
             lambda: secrets.get_secret_value(SecretId=secret_id, **extra), secret_id
         )

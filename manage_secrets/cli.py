@@ -131,6 +131,16 @@ def _parser() -> argparse.ArgumentParser:
     rotate_db.add_argument(
         "--rds-instance", help="manual: then set the new password on this RDS instance and wait"
     )
+    bootstrap = command(
+        "bootstrap-db-user",
+        "first deployment, managed rotation: create the application's database user with the "
+        "password of db-credentials, signed in with the master secret it names",
+    )
+    bootstrap.add_argument(
+        "--connect",
+        metavar="HOST:PORT",
+        help="reach the database here instead of the secret's host (an SSM port forward)",
+    )
     write("delete", "`pulumi destroy`; protected resources stay unless protect was turned off")
     return parser
 
@@ -272,6 +282,12 @@ def run(args: argparse.Namespace) -> int:
             plan.config_set(key, value, secret=True)
         plan.execute(args.yes)
         print(f"next: pulumi preview --stack {names.stack}, then pulumi up")
+    elif command == "bootstrap-db-user":
+        from manage_secrets.bootstrap import bootstrap_user
+        from manage_secrets.database import Address
+
+        address = Address.parse(args.connect) if args.connect else None
+        print(bootstrap_user(aws, names.db_credentials, address))
     elif command == "rotate-db" and _managed_rotation(aws, names, args):
         from manage_secrets.managed_rotation import rotate_now
 

@@ -23,6 +23,7 @@ EXIT_MISSING_KEYS = 16
 EXIT_UNKEEPABLE_VALUE = 17
 EXIT_ROTATION_STUCK = 18
 EXIT_ROTATION_INCOMPLETE = 19
+EXIT_DATABASE = 20
 EXIT_USAGE = 64
 EXIT_INTERNAL = 70
 
@@ -48,6 +49,7 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_UNKEEPABLE_VALUE, "adopt: an existing value the stack cannot keep (e.g. the password)"),
     (EXIT_ROTATION_STUCK, "rotate-db: no rotation configured, or a version stuck in AWSPENDING"),
     (EXIT_ROTATION_INCOMPLETE, "rotate-db: the new version did not become AWSCURRENT in time"),
+    (EXIT_DATABASE, "bootstrap-db-user: the database is unreachable or refused the session"),
     (EXIT_USAGE, "bad arguments (nothing runs; what was typed after a key is never repeated)"),
     (EXIT_INTERNAL, "unexpected error: rerun with MANAGE_SECRETS_DEBUG=1 and report it"),
     (EXIT_INTERRUPTED, "interrupted (Ctrl-C)"),

@@ -945,9 +945,7 @@ def test_rotate_db_says_so_when_the_new_version_never_becomes_current():
     ticks = iter(range(1000))
     lines: list[str] = []
     with pytest.raises(CliError) as caught:
-        rotate_now(
-            Pending(), DB, f"{PREFIX}-db-rotation", 5, lines.append, lambda: next(ticks), id
-        )
+        rotate_now(Pending(), DB, f"{PREFIX}-db-rotation", 5, lines.append, lambda: next(ticks), id)
     assert caught.value.exit_code == 19
     assert "version v2 is not AWSCURRENT after 5 s" in str(caught.value)
     assert "createSecret: version v2 is AWSPENDING; waiting for finishSecret" in lines
