@@ -39,6 +39,14 @@ SECRET_POLICY = "aws:secretsmanager/secretPolicy:SecretPolicy"
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"
+# The secret of database credentials, as the stacks of this project name it.
+CREDENTIALS_SECRET_SUFFIX = "-db-credentials"
+# JSON keys a container must not read one by one from a rotated secret (ECS reads each entry
+# with its own GetSecretValue: two reads can straddle a rotation and pair mismatched halves).
+ROTATED_TOGETHER = ("username", "password")
+# JSON keys of a non-rotated secret that copy a rotated credential.
+CREDENTIAL_COPY = re.compile(r"password|username|url", re.IGNORECASE)
 PRODUCTION_STACKS = ("production",)
 MIN_RECOVERY_WINDOW_DAYS = 7
 CREDENTIAL_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL", re.IGNORECASE)
@@ -428,6 +436,80 @@ def _replicas_use_a_customer_managed_key(
             )
 
 
+# 16 --------------------------------------------------------------------------------------------
+def _rotations_by_secret(args: StackValidationArgs) -> dict[str, Any]:
+    return {
+        r.props.get("secretId"): r for r in args.resources if r.resource_type == SECRET_ROTATION
+    }
+
+
+def _rotated_secrets_have_a_schedule(args: StackValidationArgs, report: ReportViolation) -> None:
+    rotations = _rotations_by_secret(args)
+    for secret in (r for r in args.resources if r.resource_type == SECRET):
+        rotation = rotations.get(secret.props.get("arn")) or rotations.get(secret.props.get("id"))
+        if rotation is None:
+            if _stack_of(secret.urn) in PRODUCTION_STACKS and str(_called(secret)).endswith(
+                CREDENTIALS_SECRET_SUFFIX
+            ):
+                report(
+                    f"secret {_called(secret)} holds database credentials in a production stack "
+                    "but nothing rotates it: set rotationManaged=true (docs/rotation.md)",
+                    secret.urn,
+                )
+            continue
+        rules = rotation.props.get("rotationRules") or {}
+        scheduled = rules.get("scheduleExpression") or rules.get("automaticallyAfterDays")
+        if not scheduled or not rotation.props.get("rotationLambdaArn"):
+            report(
+                f"secret {_called(secret)} is rotated without a schedule or a function: give its "
+                "SecretRotation rotationRules (scheduleExpression) and rotationLambdaArn",
+                rotation.urn,
+            )
+
+
+# 17 --------------------------------------------------------------------------------------------
+def _value_from_parts(value_from: str) -> tuple[str, str | None]:
+    """(secret ARN, JSON key or None) of a Secrets Manager valueFrom."""
+    parts = value_from.split(":")
+    return ":".join(parts[:7]), (parts[7] or None) if len(parts) > 7 else None
+
+
+def _containers_read_rotated_credentials_whole(
+    args: StackValidationArgs, report: ReportViolation
+) -> None:
+    rotations = _rotations_by_secret(args)
+    secrets = [r for r in args.resources if r.resource_type == SECRET]
+    rotated = {s.props.get("arn") for s in secrets if s.props.get("arn") in rotations}
+    rotated |= {s.props.get("arn") for s in secrets if s.props.get("id") in rotations}
+    if not rotated:
+        return
+    for task in (r for r in args.resources if r.resource_type == TASK_DEFINITION):
+        definitions = ResourceValidationArgs(
+            TASK_DEFINITION, task.props, task.urn, task.name, task.opts, None
+        )
+        for container in _container_definitions(definitions):
+            for entry in _as_list(container.get("secrets")):
+                value_from = entry.get("valueFrom") if isinstance(entry, dict) else None
+                if not isinstance(value_from, str) or not SECRETS_MANAGER_ARN.match(value_from):
+                    continue
+                arn, key = _value_from_parts(value_from)
+                if arn in rotated and key in ROTATED_TOGETHER:
+                    report(
+                        f"container {container.get('name')} reads {entry.get('name')} as the "
+                        f"`{key}` of a rotated secret on its own: a rotation between two reads "
+                        "pairs one user with the other's password; read the whole JSON in one "
+                        "variable (DATABASE_CREDENTIALS)",
+                        task.urn,
+                    )
+                elif arn not in rotated and key and CREDENTIAL_COPY.search(key):
+                    report(
+                        f"container {container.get('name')} reads {entry.get('name')} from "
+                        f"`{key}` of a secret nothing rotates, while the stack rotates its "
+                        "credentials: that copy goes stale; read the rotated secret",
+                        task.urn,
+                    )
+
+
 RESOURCE_POLICIES = [
     ResourceValidationPolicy(
         name="secrets-recovery-window",
@@ -501,6 +583,18 @@ STACK_POLICIES = [
         name="secrets-have-resource-policies",
         description="Every secret has a resource policy that blocks public policies.",
         validate=_secrets_have_resource_policies,
+    ),
+    StackValidationPolicy(
+        name="rotated-secrets-have-a-schedule",
+        description="A rotated secret has a schedule and a function; production rotates its "
+        "database credentials.",
+        validate=_rotated_secrets_have_a_schedule,
+    ),
+    StackValidationPolicy(
+        name="containers-read-rotated-credentials-whole",
+        description="No container reads a rotated credential from a copy, or its user and "
+        "password one by one.",
+        validate=_containers_read_rotated_credentials_whole,
     ),
     StackValidationPolicy(
         name="trail-bucket-versioned-and-lifecycled",

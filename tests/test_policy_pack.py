@@ -54,11 +54,13 @@ def violations(policy: str, resource_type: str, props: dict, stack="production",
     return found
 
 
-def stack_violations(policy: str, resources: list[tuple[str, str, dict]]):
+def stack_violations(policy: str, resources: list[tuple[str, str, dict]], stack: str = "s"):
     found = []
     args = StackValidationArgs(
         [
-            PolicyResource(t, props, f"urn:pulumi:s::p::{t}::{n}", n, _opts(), None, None, [], {})
+            PolicyResource(
+                t, props, f"urn:pulumi:{stack}::p::{t}::{n}", n, _opts(), None, None, [], {}
+            )
             for t, n, props in resources
         ]
     )
@@ -67,7 +69,7 @@ def stack_violations(policy: str, resources: list[tuple[str, str, dict]]):
 
 
 def test_pack_has_every_rule_and_only_rule_2_is_advisory():
-    assert len(rules.POLICIES) == 15
+    assert len(rules.POLICIES) == 17
     advisory = [p.name for p in rules.POLICIES if p.enforcement_level is not None]
     assert advisory == ["secrets-customer-managed-key"]
     assert rules.POLICIES[1].enforcement_level.value == "advisory"
@@ -419,3 +421,57 @@ def test_14_every_secret_has_a_resource_policy_blocking_public_ones():
 )
 def test_15_replicas_keep_a_customer_managed_key(props, bad):
     assert bool(violations("replicas-use-a-customer-managed-key", rules.SECRET, props)) is bad
+
+
+DB_ARN = f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:app-production-db-credentials-XyZ987"
+
+
+def _rotation(rules_: dict | None = None, function: str | None = "arn:aws:lambda:fn"):
+    props = {"secretId": DB_ARN, "rotationRules": rules_ or {}, "rotationLambdaArn": function}
+    return (rules.SECRET_ROTATION, "rotation", props)
+
+
+def _db_secret():
+    return (rules.SECRET, "db", {"arn": DB_ARN, "name": "app-production-db-credentials"})
+
+
+def test_16_rotated_secrets_have_a_schedule_and_production_rotates_credentials():
+    policy = "rotated-secrets-have-a-schedule"
+    schedule = {"scheduleExpression": "rate(30 days)"}
+    assert not stack_violations(policy, [_db_secret(), _rotation(schedule)])
+    unscheduled = stack_violations(policy, [_db_secret(), _rotation()])
+    assert unscheduled and "without a schedule or a function" in unscheduled[0]
+    assert stack_violations(policy, [_db_secret(), _rotation(schedule, function=None)])
+    unrotated = stack_violations(policy, [_db_secret()], stack="production")
+    assert unrotated and "set rotationManaged=true" in unrotated[0]
+    assert not stack_violations(policy, [_db_secret()], stack="staging")
+    # Off production, the manual scheme is allowed (staging says so in its docs).
+    assert not [v for v in check(synth("staging")) if v.policy == policy]
+    manual_production = check(synth(rotationManaged="false"))
+    assert [v.policy for v in manual_production if v.policy == policy] == [policy]
+
+
+def _task_reading(*entries: tuple[str, str]):
+    containers = [{"name": "app", "secrets": [{"name": n, "valueFrom": v} for n, v in entries]}]
+    return (rules.TASK_DEFINITION, "task", {"containerDefinitions": json.dumps(containers)})
+
+
+def test_17_containers_read_rotated_credentials_whole():
+    policy = "containers-read-rotated-credentials-whole"
+    scheduled = _rotation({"scheduleExpression": "rate(30 days)"})
+    app = (rules.SECRET, "app", {"arn": SECRET_ARN})
+    base = [_db_secret(), app, scheduled]
+    whole = _task_reading(
+        ("DATABASE_CREDENTIALS", DB_ARN), ("SECRET_KEY", f"{SECRET_ARN}:jwt_secret_key::")
+    )
+    assert not stack_violations(policy, [*base, whole])
+    one_by_one = stack_violations(
+        policy, [*base, _task_reading(("DB_PASSWORD", f"{DB_ARN}:password::"))]
+    )
+    assert one_by_one and "pairs one user with the other's password" in one_by_one[0]
+    copy = stack_violations(policy, [*base, _task_reading(("URL", f"{SECRET_ARN}:database_url::"))])
+    assert copy and "that copy goes stale" in copy[0]
+    # Without a rotated secret, the manual scheme's copies are what the app reads.
+    assert not stack_violations(
+        policy, [_db_secret(), app, _task_reading(("URL", f"{SECRET_ARN}:database_url::"))]
+    )
