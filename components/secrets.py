@@ -145,6 +145,13 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             )
         )
         managed = args.rotation.managed
+        if not managed:
+            pulumi.log.warn(
+                f"{names.db_credentials}: rotated by hand (rotationManaged=false): between "
+                "`pulumi up` and the password change on RDS, starting tasks read a password RDS "
+                "refuses; production rotates with Secrets Manager (docs/rotation.md)",
+                resource=self,
+            )
         app_values = app_secret_values(
             (jwt_current, jwt_previous), url, database, self.database_password, managed
         )

@@ -20,6 +20,7 @@ IMPORTED_KEY = "imported-jwt-key-0123456789abcdefghijklmnop"
 TYPED_FOR = {
     '"$(date +%F)"': "2026-12-01",
     "<address>": "db-new.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com",
+    "<current + 1>": "1",
 }
 # The value the program must then read, per command (as the docs mean it).
 INTENDED = {
@@ -31,10 +32,9 @@ INTENDED = {
         "tags",
         ["Team=platform", "CostCenter=programador-musical", "Owner=platform"],
     ),
-    'pulumi config set rotationJwt "$(date +%F)"': ("rotationJwt", "2026-12-01"),
+    "pulumi config set jwtKeyGeneration <current + 1>": ("jwtKeyGeneration", 1),
     'pulumi config set rotationDatabase "$(date +%F)"': ("rotationDatabase", "2026-12-01"),
     "pulumi config set --secret jwtSecretKey": ("jwtSecretKey", IMPORTED_KEY),
-    "pulumi config rm jwtSecretKey": ("jwtSecretKey", ""),
     "pulumi config set databaseHost <address>": ("databaseHost", TYPED_FOR["<address>"]),
     "pulumi config set protect false": ("protect", False),
     "pulumi config rm secretsAdministratorRoleArn": ("secretsAdministratorRoleArn", ""),
