@@ -75,5 +75,12 @@ def run_synth(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 def pytest_collection_modifyitems(items):
     """Tests that change the shared emulator run after those that only read it, so the one
-    deployment serves as many tests as possible (order within each group is kept)."""
-    items.sort(key=lambda item: item.get_closest_marker("mutates") is not None)
+    deployment serves as many tests as possible (order within each group is kept); in between,
+    those that read it with the rotation cancelled (the manual scheme)."""
+
+    def group(item) -> int:
+        if item.get_closest_marker("mutates"):
+            return 2
+        return 1 if item.get_closest_marker("manual_scheme") else 0
+
+    items.sort(key=group)

@@ -35,12 +35,21 @@ def moto():
 @pytest.fixture()
 def stack(moto, request):
     """One deployment serves every test that only reads the emulator; a test marked `mutates`
-    leaves it dirty, and the next test gets a fresh one (reset and deploy cost 2.5 s)."""
-    if moto.deployed is None or moto.dirty:
+    leaves it dirty, and the next test gets a fresh one (reset and deploy cost 2 s). Tests
+    marked `manual_scheme` share one state with the rotation cancelled."""
+    manual = request.node.get_closest_marker("manual_scheme") is not None
+    if (
+        moto.deployed is None
+        or moto.dirty
+        or (getattr(moto, "manual_scheme", False) and not manual)
+    ):
         moto.reset()
         # Without replicas: moto keeps a replica under aws/secretsmanager whatever key it is
         # given, which AWS does not; replicas have their own doctor tests below.
         moto.deployed, moto.dirty = deploy(moto, synth(show_secrets=True, replicaRegions=[])), False
+        moto.manual_scheme = False
+    if manual and not moto.manual_scheme:
+        manual_rotation(moto)
     if request.node.get_closest_marker("mutates"):
         moto.dirty = True
     return moto.deployed
@@ -513,9 +522,7 @@ def pulumi_stub(tmp_path, moto):
         ),
     ],
 )
-def test_writes_run_exactly_these_pulumi_commands(aws, moto, pulumi_stub, args, expected):
-    if args[0] == "rotate-db":
-        manual_rotation(moto)
+def test_writes_run_exactly_these_pulumi_commands(aws, pulumi_stub, args, expected):
     done = aws(*args, env=pulumi_stub.env)
     assert done.returncode == 0, done.stderr
     assert pulumi_stub.calls() == expected
@@ -527,7 +534,7 @@ def test_writes_run_exactly_these_pulumi_commands(aws, moto, pulumi_stub, args, 
 def manual_rotation(moto) -> None:
     """db-credentials as a stack with rotationManaged=false has it: no rotation configured."""
     moto.client("secretsmanager").cancel_rotate_secret(SecretId=DB)
-    moto.dirty = True
+    moto.manual_scheme = True
 
 
 @pytest.mark.parametrize(
@@ -535,7 +542,14 @@ def manual_rotation(moto) -> None:
     [
         (["rotate-jwt"], None, "jwtKeyGeneration", 1, False),
         (["rotate-jwt", "--emergency"], None, "jwtKeyGeneration", 2, False),
-        (["rotate-db", "--token", "t-2026"], None, "rotationDatabase", "t-2026", False),
+        pytest.param(
+            ["rotate-db", "--token", "t-2026"],
+            None,
+            "rotationDatabase",
+            "t-2026",
+            False,
+            marks=pytest.mark.manual_scheme,
+        ),
         (
             ["update-value", "database_host", "db2.example.com"],
             None,
@@ -563,7 +577,6 @@ def test_config_the_cli_writes_is_read_by_the_program_as_intended(
 
     if args[0] == "rotate-db":  # the manual scheme: it reads the secret's rotation first
         request.getfixturevalue("stack")
-        manual_rotation(moto)
     done = cli(*args, "--yes", env=pulumi_stub.env, stdin=stdin)
     assert done.returncode == 0, done.stderr
     program = project_copy(tmp_path)
@@ -612,8 +625,8 @@ def _database(moto, instance: str) -> str:
     return instance
 
 
+@pytest.mark.manual_scheme
 def test_rotate_db_applies_the_new_password_to_rds_and_waits(aws, moto, stack, pulumi_stub):
-    manual_rotation(moto)
     instance = _database(moto, f"{PREFIX}-db")
     with PolicySimulator("allowed") as simulator:
         env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_IAM": simulator.endpoint}
@@ -766,6 +779,7 @@ def test_read_commands_do_not_import_pulumi(moto, stack):
     ],
     ids=["missing", "not-available", "not-allowed", "cannot-check"],
 )
+@pytest.mark.manual_scheme
 def test_rotate_db_checks_the_instance_before_any_pulumi_command(
     aws, moto, pulumi_stub, prepare, decision, code, says
 ):
@@ -776,7 +790,6 @@ def test_rotate_db_checks_the_instance_before_any_pulumi_command(
         moto.client("rds").stop_db_instance(DBInstanceIdentifier=instance)
     with PolicySimulator(decision) as simulator:
         env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_IAM": simulator.endpoint}
-        manual_rotation(moto)
         done = aws("rotate-db", "--rds-instance", instance, "--yes", env=env)
     line = assert_one_line_error(done, code)
     assert says in line and "nothing was changed" in line or code == 3
@@ -968,9 +981,8 @@ def test_doctor_fails_a_stuck_rotation_and_a_function_secrets_manager_cannot_inv
     assert "/aws/lambda/" in done.stdout
 
 
-@pytest.mark.mutates
-def test_doctor_fails_a_managed_shape_without_rotation(aws, moto, stack):
-    manual_rotation(moto)
+@pytest.mark.manual_scheme
+def test_doctor_fails_a_managed_shape_without_rotation(aws, stack):
     done = aws("doctor")
     assert done.returncode == 1, done.stdout
     assert f"FAIL  {DB} rotation matches its shape" in done.stdout

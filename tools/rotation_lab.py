@@ -208,18 +208,20 @@ def run_previous_scheme(lab: Lab, rotations: int) -> Tally:
     return fleet.tally
 
 
+def with_servers(scheme: Callable[[Lab, int], Tally], rotations: int) -> Tally:
+    """One scheme over `rotations` rotations, on servers of its own."""
+    master_password = random_source.token_urlsafe(24)
+    moto = MotoServer().start()
+    try:
+        with PostgresServer(MASTER_USER, master_password) as database:
+            return scheme(Lab(moto, database, master_password), rotations)
+    finally:
+        moto.stop()
+
+
 def compare(rotations: int) -> tuple[Tally, Tally]:
     """(managed, previous scheme) over `rotations` rotations, each on fresh servers."""
-    results = []
-    for scheme in (run_managed, run_previous_scheme):
-        master_password = random_source.token_urlsafe(24)
-        moto = MotoServer().start()
-        try:
-            with PostgresServer(MASTER_USER, master_password) as database:
-                results.append(scheme(Lab(moto, database, master_password), rotations))
-        finally:
-            moto.stop()
-    return results[0], results[1]
+    return with_servers(run_managed, rotations), with_servers(run_previous_scheme, rotations)
 
 
 def summary(rotations: int, managed: Tally, previous: Tally) -> str:
