@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from manage_secrets.errors import CliError
-from manage_secrets.managed_rotation import rotation_state, stuck_message
+from manage_secrets.managed_rotation import RotationState, stuck_message
 
 if TYPE_CHECKING:
     from manage_secrets.doctor import Doctor
@@ -37,11 +37,7 @@ def check_rotation(doctor: Doctor) -> None:
     secret = names.db_credentials
     if secret not in doctor.described:
         return  # its absence is already a failure
-    try:
-        state = rotation_state(aws, secret)
-    except CliError as error:
-        doctor.record(f"{secret} rotation can be read", False, str(error), "check permissions")
-        return
+    state = RotationState.of(doctor.described[secret])
     if not state.enabled:
         shaped_for_managed = "masterarn" in _current_keys(doctor, secret)
         doctor.record(
@@ -87,15 +83,11 @@ def check_rotation(doctor: Doctor) -> None:
         f"read /aws/lambda/{names.rotation_function}; after fixing, `manage-secrets rotate-db`",
     )
     if state.last_rotated is None:
-        doctor.checks.append(
-            doctor.check_type(
-                f"{secret} has been rotated once",
-                True,
-                "not yet: the first rotation waits for the schedule",
-                "`manage-secrets rotate-db` proves the whole path now (bootstrap the first user "
-                "before: docs/rotation.md)",
-                warning=True,
-            )
+        doctor.warn(
+            f"{secret} has been rotated once",
+            "not yet: the first rotation waits for the schedule",
+            "`manage-secrets rotate-db` proves the whole path now (bootstrap the first user "
+            "before: docs/rotation.md)",
         )
     elif not state.pending:
         doctor.record(f"the last rotation of {secret} finished", True, f"{state.last_rotated}")

@@ -27,19 +27,25 @@ class RotationState:
     pending: tuple[str, ...]
     last_rotated: object | None
 
+    @classmethod
+    def of(cls, described: dict) -> RotationState:
+        """From a DescribeSecret answer."""
+        stages = described.get("VersionIdsToStages", {})
+        return cls(
+            enabled=bool(described.get("RotationEnabled")),
+            function_arn=described.get("RotationLambdaARN"),
+            current=next((v for v, s in stages.items() if "AWSCURRENT" in s), None),
+            pending=tuple(
+                v for v, s in stages.items() if "AWSPENDING" in s and "AWSCURRENT" not in s
+            ),
+            last_rotated=described.get("LastRotatedDate"),
+        )
+
 
 def rotation_state(aws, secret_id: str) -> RotationState:
     secrets = aws.client("secretsmanager")
-    described = aws.call(lambda: secrets.describe_secret(SecretId=secret_id), secret_id)
-    stages = described.get("VersionIdsToStages", {})
-    current = next((v for v, s in stages.items() if "AWSCURRENT" in s), None)
-    pending = tuple(v for v, s in stages.items() if "AWSPENDING" in s and "AWSCURRENT" not in s)
-    return RotationState(
-        enabled=bool(described.get("RotationEnabled")),
-        function_arn=described.get("RotationLambdaARN"),
-        current=current,
-        pending=pending,
-        last_rotated=described.get("LastRotatedDate"),
+    return RotationState.of(
+        aws.call(lambda: secrets.describe_secret(SecretId=secret_id), secret_id)
     )
 
 

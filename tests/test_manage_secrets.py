@@ -986,3 +986,45 @@ def test_doctor_fails_a_managed_shape_without_rotation(aws, stack):
     done = aws("doctor")
     assert done.returncode == 1, done.stdout
     assert f"FAIL  {DB} rotation matches its shape" in done.stdout
+
+
+def test_doctor_warns_when_the_managed_rotation_never_ran():
+    """Before the first rotation (the schedule has not come, `rotate-db` not run), doctor says
+    so as a warning with the way to prove the path, not as a failure."""
+    from manage_secrets.doctor import Doctor
+    from manage_secrets.doctor_rotation import check_rotation
+    from stack_model.naming import StackNames
+
+    class Lambda:
+        def get_function(self, FunctionName):  # noqa: N803 - botocore's argument name
+            return {"Configuration": {"FunctionArn": FunctionName}}
+
+        def get_policy(self, FunctionName):  # noqa: N803
+            statement = {
+                "Effect": "Allow",
+                "Principal": {"Service": "secretsmanager.amazonaws.com"},
+                "Action": "lambda:InvokeFunction",
+            }
+            return {"Policy": json.dumps({"Statement": [statement]})}
+
+    class Aws:
+        region = REGION
+
+        def client(self, _service, _region=None):
+            return Lambda()
+
+        def call(self, action, _subject="", _region=None):
+            return action()
+
+    doctor = Doctor(Aws(), StackNames("programador-musical", "production"), [])
+    function = f"arn:aws:lambda:{REGION}:123456789012:function:{PREFIX}-db-rotation"
+    doctor.described[DB] = {
+        "RotationEnabled": True,
+        "RotationLambdaARN": function,
+        "VersionIdsToStages": {"v1": ["AWSCURRENT"]},
+    }
+    check_rotation(doctor)
+    (never,) = [c for c in doctor.checks if c.title == f"{DB} has been rotated once"]
+    assert never.warning and never.passed
+    assert "rotate-db" in never.fix
+    assert all(c.passed for c in doctor.checks)
