@@ -64,7 +64,7 @@ snapshot: $(RUNTIME_STAMP) ## refresh tests/snapshots after an intended change
 	$(PY) -m tools.synth --stack production --json > tests/snapshots/production.json
 	$(PY) -m tools.synth --stack production > tests/snapshots/production.txt
 
-bench: $(DEV_STAMP) ## synth and CLI benchmarks, as ratios measured side by side
+bench: $(DEV_STAMP) ## synth and CLI benchmarks (ratios side by side), then the rotation proof
 	$(PY) -m bench.synth
 	$(PY) -m bench.manage_secrets
 	$(PY) -m bench.rotation
