@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from manage_secrets.errors import CliError
 from manage_secrets.managed_rotation import RotationState, stuck_message
+from stack_model.iam_policy import wildcard_match
 
 if TYPE_CHECKING:
     from manage_secrets.doctor import Doctor
@@ -16,7 +17,9 @@ SECRETS_MANAGER = "secretsmanager.amazonaws.com"
 
 
 def _invokable_by_secrets_manager(policy: dict) -> bool:
-    """Whether the function's resource policy allows Secrets Manager to invoke it."""
+    """Whether the function's resource policy allows Secrets Manager to invoke it. Conditions
+    are not evaluated: the application's template scopes its permission to this account at most,
+    which Secrets Manager of this account meets."""
     for statement in policy.get("Statement", []):
         principal = statement.get("Principal", {})
         services = principal.get("Service", []) if isinstance(principal, dict) else []
@@ -26,7 +29,7 @@ def _invokable_by_secrets_manager(policy: dict) -> bool:
         if (
             statement.get("Effect") == "Allow"
             and SECRETS_MANAGER in services
-            and any(a in ("lambda:InvokeFunction", "lambda:*", "*") for a in actions)
+            and any(wildcard_match(a, "lambda:InvokeFunction", False) for a in actions)
         ):
             return True
     return False
