@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.children import Children
+from components.keys import KeyAlias, customer_managed_key
 from components.trail_policies import delivery_policy, delivery_trust, trail_key_policy
 from components.trail_storage import trail_storage
 from settings.model import MonitoringSettings, Settings
@@ -63,23 +64,16 @@ class AuditTrail(pulumi.ComponentResource):
         trail_arn = pulumi.Output.concat(
             "arn:aws:cloudtrail:", region, ":", account, ":trail/", names.trail
         )
-        self.key = aws.kms.Key(
-            children.name("key"),
-            description=f"Encrypts the {names.prefix} trail's files",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
+        self.key = customer_managed_key(
+            children,
+            "key",
+            f"Encrypts the {names.prefix} trail's files",
             policy=pulumi.Output.all(account, trail_arn).apply(
                 lambda values: trail_key_policy(*values)
             ),
             tags=tags,
-            # Deleting the key would make every trail file unreadable.
-            opts=children.options(None, protect=args.protect),
-        )
-        aws.kms.Alias(
-            children.name("key-alias"),
-            name=names.trail_key_alias,
-            target_key_id=self.key.key_id,
-            opts=children.options(None),
+            protect=args.protect,
+            alias=KeyAlias("key-alias", names.trail_key_alias),
         )
         storage = trail_storage(
             children, names, account, trail_arn, self.key, args.monitoring, args.protect, tags

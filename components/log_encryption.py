@@ -11,6 +11,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.children import Children
+from components.keys import KeyAlias, customer_managed_key
 from settings.model import Settings
 from stack_model.logical_names import LOG_ENCRYPTION
 from stack_model.naming import StackNames
@@ -67,22 +68,15 @@ class LogEncryption(pulumi.ComponentResource):
         invoke = pulumi.InvokeOutputOptions(parent=self)
         account = aws.get_caller_identity_output(opts=invoke).account_id
         region = aws.get_region_output(opts=invoke).region
-        self.key = aws.kms.Key(
-            children.name("key"),
-            description=f"Encrypts the {args.names.prefix} log groups",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
+        self.key = customer_managed_key(
+            children,
+            "key",
+            f"Encrypts the {args.names.prefix} log groups",
             policy=pulumi.Output.all(account, region).apply(
                 lambda values: logs_key_policy(values[0], values[1], list(args.log_groups))
             ),
-            tags=dict(args.tags),
-            # Deleting the key would make every log it encrypted unreadable.
-            opts=children.options(None, protect=args.protect),
-        )
-        aws.kms.Alias(
-            children.name("alias"),
-            name=args.names.logs_key_alias,
-            target_key_id=self.key.key_id,
-            opts=children.options(None),
+            tags=args.tags,
+            protect=args.protect,
+            alias=KeyAlias("alias", args.names.logs_key_alias),
         )
         self.register_outputs({"keyArn": self.key.arn})

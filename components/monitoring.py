@@ -16,6 +16,7 @@ from components import signals
 from components.alarm_resources import StackAlarms
 from components.children import Children
 from components.dashboard import secrets_dashboard
+from components.keys import customer_managed_key
 from components.monitoring_policies import topic_key_policy, topic_policy
 from components.secrets import ApplicationSecrets
 from settings.model import Settings
@@ -129,15 +130,15 @@ class SecretsMonitoring(pulumi.ComponentResource):
         names, tags = self._args.names, dict(self._args.tags)
         suffix = f"-{region}" if region else ""
         previous = None if region else "secrets-alarms"
-        key = aws.kms.Key(
-            self._children.name(f"topic-key{suffix}"),
+        key = customer_managed_key(
+            self._children,
+            f"topic-key{suffix}",
+            f"Encrypts the {names.prefix} secrets alarm topic",
             region=region,
-            description=f"Encrypts the {names.prefix} secrets alarm topic",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
             policy=account.apply(topic_key_policy),
             tags=tags,
-            opts=self._children.options(previous, protect=self._args.protect),
+            protect=self._args.protect,
+            previous_role=previous,
         )
         topic = aws.sns.Topic(
             self._children.name(f"topic{suffix}"),

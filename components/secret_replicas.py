@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import pulumi_aws as aws
 
 from components.children import Children
+from components.keys import KeyAlias, customer_managed_key
 from stack_model.naming import StackNames
 
 
@@ -20,21 +21,14 @@ def replica_keys(
 ) -> dict[str, aws.kms.Key]:
     keys = {}
     for region in regions:
-        keys[region] = aws.kms.Key(
-            children.name(f"kms-key-{region}"),
+        # Deleting it would make the replica in its region unreadable.
+        keys[region] = customer_managed_key(
+            children,
+            f"kms-key-{region}",
+            f"Encrypts the {names.prefix} application secrets' replicas in {region}",
             region=region,
-            description=f"Encrypts the {names.prefix} application secrets' replicas in {region}",
-            enable_key_rotation=True,
-            deletion_window_in_days=30,
-            tags=dict(tags),
-            # Deleting it would make the replica in its region unreadable.
-            opts=children.options(None, protect=protect),
-        )
-        aws.kms.Alias(
-            children.name(f"kms-alias-{region}"),
-            region=region,
-            name=names.secrets_key_alias,
-            target_key_id=keys[region].key_id,
-            opts=children.options(None),
+            tags=tags,
+            protect=protect,
+            alias=KeyAlias(f"kms-alias-{region}", names.secrets_key_alias),
         )
     return keys

@@ -11,6 +11,7 @@ import pulumi_random as random
 
 from components.children import Children
 from components.jwt_keys import jwt_keys
+from components.keys import KeyAlias, customer_managed_key
 from components.secret_access import SecretAccess
 from components.secret_replicas import replica_keys
 from settings.model import DatabaseSettings, RotationSettings, Settings
@@ -97,19 +98,14 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
         self.replica_keys: dict[str, aws.kms.Key] = {}
         self.kms_key = None
         if args.customer_managed_key:
-            self.kms_key = aws.kms.Key(
-                children.name("kms-key"),
-                description=f"Encrypts the {names.prefix} application secrets",
-                enable_key_rotation=True,
-                deletion_window_in_days=30,
-                tags=dict(args.tags),
-                opts=children.options("secrets", protect=args.protect),
-            )
-            aws.kms.Alias(
-                children.name("kms-alias"),
-                name=names.secrets_key_alias,
-                target_key_id=self.kms_key.key_id,
-                opts=children.options("secrets"),
+            self.kms_key = customer_managed_key(
+                children,
+                "kms-key",
+                f"Encrypts the {names.prefix} application secrets",
+                tags=args.tags,
+                protect=args.protect,
+                alias=KeyAlias("kms-alias", names.secrets_key_alias, previous_role="secrets"),
+                previous_role="secrets",
             )
             self.replica_keys = replica_keys(
                 children, names, self.replica_regions, args.protect, args.tags
