@@ -12,14 +12,13 @@
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tools.aws_emulator import MotoServer
+from tools.aws_emulator import MotoServer, emulator_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,13 +49,7 @@ def main() -> None:
         secrets.create_secret(
             Name="programador-musical-production-db-credentials", SecretString="{}"
         )
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(
-            AWS_ENDPOINT_URL=server.endpoint,
-            AWS_ACCESS_KEY_ID="bench",
-            AWS_SECRET_ACCESS_KEY="bench",
-            AWS_DEFAULT_REGION="us-east-1",
-        )
+        env = emulator_env(server.endpoint)
         cases = {
             "list": (
                 [sys.executable, "-m", "manage_secrets", "list"],

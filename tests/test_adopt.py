@@ -5,7 +5,6 @@ replayed with the ported CLI semantics, until the synthesized secrets equal the 
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from config_replay import apply, project_copy
 from conftest import ROOT
 
 from stack_model.naming import StackNames
-from tools.aws_emulator import REGION, MotoServer
+from tools.aws_emulator import REGION, MotoServer, emulator_env
 from tools.pulumi_cli import urn
 from tools.synth import synthesize
 
@@ -119,14 +118,8 @@ def old_setup(
 
 
 def _env(moto) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_ENDPOINT_URL=moto.endpoint,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_REGION=REGION,
-    )
-    return env
+    # AWS_REGION, the variable the AWS CLI v2 and the SDKs document, rather than the default one.
+    return emulator_env(moto.endpoint, region_variable="AWS_REGION")
 
 
 def adopt(moto, names: StackNames, out) -> subprocess.CompletedProcess:

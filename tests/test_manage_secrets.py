@@ -17,7 +17,14 @@ import sys
 import pytest
 from conftest import ROOT, synth
 
-from tools.aws_emulator import REGION, FaultServer, MotoServer, PolicySimulator, deploy
+from tools.aws_emulator import (
+    REGION,
+    FaultServer,
+    MotoServer,
+    PolicySimulator,
+    deploy,
+    emulator_env,
+)
 
 APP = "programador-musical-production-app-secrets"
 DB = "programador-musical-production-db-credentials"
@@ -56,18 +63,7 @@ def stack(moto, request):
 
 
 def cli_env(endpoint: str, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_CONFIG_FILE=os.devnull,
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-    )
-    env.update(extra)
-    return env
+    return emulator_env(endpoint, **extra)
 
 
 def run(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:

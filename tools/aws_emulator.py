@@ -25,6 +25,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def emulator_env(
+    endpoint: str, region_variable: str = "AWS_DEFAULT_REGION", **extra: str
+) -> dict[str, str]:
+    """The environment of a process (the operations CLI, the AWS CLI) that must talk to the
+    emulator at `endpoint` and to nothing else: this process's AWS settings and profiles are
+    left out, the credentials are dummies, and the region is set in `region_variable`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
+    env[region_variable] = REGION
+    env.update(extra)
+    return env
+
+
 class MotoServer:
     """`python -m moto.server` as a separate process, so the CLI talks to it over real HTTP."""
 

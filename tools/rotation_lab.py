@@ -16,7 +16,6 @@ Two schemes run the same load:
 from __future__ import annotations
 
 import json
-import os
 import secrets as random_source
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from manage_secrets.database import Address, can_sign_in, connect
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import PASSWORD_SPECIAL_CHARACTERS, database_url
-from tools.aws_emulator import MotoServer, deploy
+from tools.aws_emulator import MotoServer, deploy, emulator_env
 from tools.postgres_server import PostgresServer
 from tools.rotation_driver import AlternatingUsersRotation
 
@@ -99,19 +98,10 @@ class Lab:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """The operations CLI as a user runs it: a separate process, against the emulator."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update(
-            AWS_ENDPOINT_URL=self.moto.endpoint,
-            AWS_ACCESS_KEY_ID="testing",
-            AWS_SECRET_ACCESS_KEY="testing",
-            AWS_DEFAULT_REGION="us-east-1",
-            AWS_CONFIG_FILE=os.devnull,
-            AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        )
         return subprocess.run(
             [sys.executable, "-m", "manage_secrets", *args],
             cwd=ROOT,
-            env=env,
+            env=emulator_env(self.moto.endpoint),
             capture_output=True,
             text=True,
             timeout=120,
