@@ -9,14 +9,14 @@ import secrets as random_source
 
 import pytest
 
-from tools.aws_emulator import MotoServer, deploy
+from tools.aws_emulator import MotoServer
 from tools.jwt_rollover import keys_at, prove_rollover, sign, verifies
 from tools.postgres_server import PostgresServer
 from tools.rotation_lab import (
     MASTER_USER,
     NAMES,
     Lab,
-    _synthesize,
+    deploy_managed,
     run_managed,
     run_previous_scheme,
     with_servers,
@@ -58,13 +58,8 @@ def lab():
     try:
         with PostgresServer(MASTER_USER, master_password) as database:
             lab = Lab(moto, database, master_password)
-            master = lab.secrets().create_secret(
-                Name="rds!db-bootstrap",
-                SecretString=json.dumps({"username": MASTER_USER, "password": "not-it"}),
-            )
-            deployed = deploy(lab.moto, _synthesize(rotationMasterSecretArn=master["ARN"]))
-            lab.as_master(f'CREATE DATABASE "{deployed.values[NAMES.db_credentials]["dbname"]}"')
-            lab.deployed, lab.master_arn = deployed, master["ARN"]
+            # The master secret holds a wrong password at first: the test fixes it later.
+            lab.deployed, lab.master_arn = deploy_managed(lab, "not-it")
             yield lab
     finally:
         moto.stop()

@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 from manage_secrets.database import Address, can_sign_in, connect
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import PASSWORD_SPECIAL_CHARACTERS, database_url
-from tools.aws_emulator import MotoServer, deploy, emulator_env
+from tools.aws_emulator import DeployedStack, MotoServer, deploy, emulator_env
 from tools.postgres_server import PostgresServer
 from tools.rotation_driver import AlternatingUsersRotation
 
@@ -115,17 +115,22 @@ def _synthesize(**config: str):
     return synthesize("production", config, show_secrets=True)
 
 
-def prepare_managed(lab: Lab) -> AlternatingUsersRotation:
-    """What the first deployment does: the database stack (RDS with its master secret), this
-    stack (synthesized, loaded into the emulator), and `bootstrap-db-user`."""
+def deploy_managed(lab: Lab, master_password: str) -> tuple[DeployedStack, str]:
+    """The database stack's part (RDS's master secret, here holding `master_password`, and the
+    application's database) and this stack, synthesized and loaded into the emulator. Returns
+    the deployment and the master secret's ARN."""
     master = lab.secrets().create_secret(
         Name="rds!db-rotation-lab",
-        SecretString=json.dumps({"username": MASTER_USER, "password": lab.master_password}),
+        SecretString=json.dumps({"username": MASTER_USER, "password": master_password}),
     )
-    stack = _synthesize(rotationMasterSecretArn=master["ARN"])
-    deployed = deploy(lab.moto, stack)
-    credentials = deployed.values[NAMES.db_credentials]
-    lab.as_master(f'CREATE DATABASE "{credentials["dbname"]}"')
+    deployed = deploy(lab.moto, _synthesize(rotationMasterSecretArn=master["ARN"]))
+    lab.as_master(f'CREATE DATABASE "{deployed.values[NAMES.db_credentials]["dbname"]}"')
+    return deployed, master["ARN"]
+
+
+def prepare_managed(lab: Lab) -> AlternatingUsersRotation:
+    """What the first deployment does: the database stack, this stack, `bootstrap-db-user`."""
+    deploy_managed(lab, lab.master_password)
     done = lab.cli("bootstrap-db-user", "--connect", f"{lab.address.host}:{lab.address.port}")
     if done.returncode != 0:
         raise RuntimeError(f"bootstrap-db-user failed: {done.stderr.strip()}")
