@@ -72,14 +72,18 @@ def bucket_name_problem(name: str) -> str | None:
     return None
 
 
-@cache
-def _partitions() -> list[dict]:
-    # botocore's partition data, read as a file: the program needs no botocore import for it.
+def botocore_data() -> Path:
+    """botocore's data directory (partitions, service models), read as files: the program needs
+    no botocore import for them."""
     spec = find_spec("botocore")
     if spec is None or spec.origin is None:
         raise RuntimeError("botocore is not installed: `pip install -r requirements.txt`")
-    data = Path(spec.origin).parent / "data" / "partitions.json"
-    return json.loads(data.read_text())["partitions"]
+    return Path(spec.origin).parent / "data"
+
+
+@cache
+def _partitions() -> list[dict]:
+    return json.loads((botocore_data() / "partitions.json").read_text())["partitions"]
 
 
 def region_shaped(name: str) -> bool:

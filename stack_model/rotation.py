@@ -8,8 +8,8 @@ import gzip
 import json
 import re
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
+
+from stack_model.aws_limits import botocore_data
 
 # AWS's hosted rotation function for RDS PostgreSQL, alternating users (Secrets Manager User
 # Guide, "Rotation function templates"), from the Serverless Application Repository of the aws
@@ -52,11 +52,8 @@ def secrets_manager_endpoint(region: str) -> str:
 
 @cache
 def _secretsmanager_shapes() -> dict:
-    # botocore's own model of the API, read as a file: the program needs no botocore import.
-    spec = find_spec("botocore")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("botocore is not installed: `pip install -r requirements.txt`")
-    models = Path(spec.origin).parent / "data" / "secretsmanager"
+    # botocore's own model of the API (its newest version).
+    models = botocore_data() / "secretsmanager"
     newest = sorted(models.iterdir())[-1] / "service-2.json.gz"
     return json.loads(gzip.decompress(newest.read_bytes()))["shapes"]
 
