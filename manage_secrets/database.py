@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manage_secrets.errors import EXIT_DATABASE, CliError
+from manage_secrets.errors import EXIT_DATABASE, EXIT_USAGE, CliError
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,9 @@ class Address:
     def parse(cls, text: str) -> Address:
         host, _, port = text.rpartition(":")
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise CliError(64, f"--connect {text!r}: expected HOST:PORT, e.g. 127.0.0.1:5432")
+            raise CliError(
+                EXIT_USAGE, f"--connect {text!r}: expected HOST:PORT, e.g. 127.0.0.1:5432"
+            )
         return cls(host, int(port))
 
 

@@ -25,9 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pg8000.native import identifier, literal
+
 from manage_secrets.database import Address, can_sign_in, connect
 from stack_model.naming import StackNames
-from stack_model.secret_shapes import PASSWORD_SPECIAL_CHARACTERS, database_url
+from stack_model.rotation import ROTATION_EXCLUDE_CHARACTERS
+from stack_model.secret_shapes import database_url
 from tools.aws_emulator import DeployedStack, MotoServer, deploy, emulator_env
 from tools.postgres_server import PostgresServer
 from tools.rotation_driver import AlternatingUsersRotation
@@ -167,7 +170,7 @@ def run_previous_scheme(lab: Lab, rotations: int) -> Tally:
     db = deployed.values[NAMES.db_credentials]
     user = db["username"]
     lab.as_master(f'CREATE DATABASE "{db["dbname"]}"')
-    lab.as_master(f"CREATE ROLE \"{user}\" WITH LOGIN PASSWORD '{db['password']}'")
+    lab.as_master(f"CREATE ROLE {identifier(user)} WITH LOGIN PASSWORD {literal(db['password'])}")
     secrets = lab.secrets()
 
     def resolve() -> dict:
@@ -183,10 +186,11 @@ def run_previous_scheme(lab: Lab, rotations: int) -> Tally:
     fleet = Fleet(resolve, lab.sign_in)
     with ThreadPoolExecutor(max_workers=8) as pool:
         for _ in range(rotations):
-            password = "".join(
-                random_source.choice("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-                for _ in range(16)
-            ) + random_source.choice(PASSWORD_SPECIAL_CHARACTERS)
+            # A new password RDS accepts (as `pulumi up` would generate; the generator itself is
+            # not what is measured), from Secrets Manager's GetRandomPassword.
+            password = secrets.get_random_password(
+                PasswordLength=20, ExcludeCharacters=ROTATION_EXCLUDE_CHARACTERS
+            )["RandomPassword"]
             # What the new SecretVersions write: the same shapes with the new password.
             app = json.loads(secrets.get_secret_value(SecretId=NAMES.app_secrets)["SecretString"])
             app["database_password"] = password
@@ -197,7 +201,7 @@ def run_previous_scheme(lab: Lab, rotations: int) -> Tally:
             )
             for _ in range(TICKS_AFTER_PREVIOUS_SCHEME_UP):
                 fleet.tick(pool)
-            lab.as_master(f"ALTER ROLE \"{user}\" WITH PASSWORD '{password}'")
+            lab.as_master(f"ALTER ROLE {identifier(user)} WITH PASSWORD {literal(password)}")
             for _ in range(TICKS_AFTER_PREVIOUS_SCHEME_RDS):
                 fleet.tick(pool)
     return fleet.tally
