@@ -149,20 +149,23 @@ def trail_storage(
             },
             opts=children.options(None, depends_on=[versioning]),
         )
-    aws.s3.BucketLogging(
-        children.name("bucket-access-logging"),
-        bucket=bucket.id,
-        target_bucket=access.id,
-        target_prefix="trail-bucket/",
-        opts=children.options(None),
-    )
-    aws.s3.BucketPolicy(
+    access_policy = aws.s3.BucketPolicy(
         children.name("access-log-bucket-policy"),
         bucket=access.id,
         policy=pulumi.Output.all(access.bucket, account, bucket.bucket).apply(
             lambda values: access_log_bucket_policy(*values)
         ),
         opts=children.options(None),
+    )
+    # S3 refuses to turn logging on (InvalidTargetBucketForLogging) until the target bucket's
+    # policy lets the logging service write: with ACLs off (BucketOwnerEnforced) the policy is
+    # the only grant. Seen first through the engine tier, on the emulator.
+    aws.s3.BucketLogging(
+        children.name("bucket-access-logging"),
+        bucket=bucket.id,
+        target_bucket=access.id,
+        target_prefix="trail-bucket/",
+        opts=children.options(None, depends_on=[access_policy]),
     )
     policy = aws.s3.BucketPolicy(
         children.name("bucket-policy"),
