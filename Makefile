@@ -8,7 +8,7 @@ STACK ?= production
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help synth plan install test lint unit policy workflows snapshot bench clean
+.PHONY: help synth plan install test lint unit engine preview policy workflows snapshot bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -49,6 +49,15 @@ lint: $(DEV_STAMP) ## ruff check and ruff format --check
 unit: $(DEV_STAMP) ## pytest, one worker per core
 	$(PY) -m pytest -n auto
 
+# The engine tier: the real Pulumi CLI (a compatible `pulumi` on PATH, else built from engine/cli's
+# Go module: about five minutes the first time, seconds once Go's build cache is warm) and the
+# stand-in providers that act on the moto emulator, all in .engine/.
+engine: $(DEV_STAMP) ## the real Pulumi CLI and the stand-in providers of the engine tier, in .engine/
+	$(PY) -m engine.install
+
+preview: engine ## the real `pulumi preview` of STACK, through the stand-ins, against the emulator
+	@$(PY) -m engine.preview --stack $(STACK)
+
 # The CrossGuard rules, run offline against the synthesized stacks.
 policy: $(DEV_STAMP) ## the CrossGuard policy pack, offline, on both stacks
 	$(PY) -m tools.policy_check --stack production --stack staging
@@ -69,5 +78,5 @@ bench: $(DEV_STAMP) ## synth and CLI benchmarks (ratios side by side), then the 
 	$(PY) -m bench.manage_secrets
 	$(PY) -m bench.rotation
 
-clean: ## remove .venv and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+clean: ## remove .venv, the engine tier and caches
+	rm -rf $(VENV) .engine .pytest_cache .ruff_cache .hypothesis

@@ -28,3 +28,13 @@ def forget_root_stack() -> None:
 def thread_event_loop() -> asyncio.AbstractEventLoop:
     """The event loop MockMonitor gives the current executor thread (runtime/sync_await.py)."""
     return _ensure_event_loop()
+
+
+def language_server(program):
+    """The Automation API's inline-program language server (automation/_server.py, which
+    Stack.up/preview start and hand to the CLI as `--client`), and the gRPC options the
+    Automation API starts it with (runtime/_grpc_settings.py)."""
+    from pulumi.automation._server import LanguageServer
+    from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
+
+    return LanguageServer(program), _GRPC_CHANNEL_OPTIONS
