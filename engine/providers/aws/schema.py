@@ -1,0 +1,124 @@
+"""The pulumi-aws schema, as the installed Python SDK was generated from it.
+
+The schema file itself is not published with the SDK (and the provider's repository generates
+it at build time), so it is read back from what pulumi-language-python generated from it: each
+resource's `<Name>Args` input type (its properties, their Pulumi names and types, which ones
+have no default, i.e. the schema's requiredInputs), the nested input types, and the enums. The
+SDK's own type machinery (pulumi._types) does the reading.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import enum
+import importlib
+import inspect
+import sys
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+
+import pulumi
+from pulumi import _types
+
+from engine.providers.server import ProviderError
+
+SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str  # string, integer, number, boolean, array, map, object, any
+    items: Spec | None = None
+    properties: dict[str, Spec] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+    enum: tuple[str, ...] = ()
+
+
+def _wrapper(member) -> bool:
+    """Awaitable[X] and Output[X], the members pulumi.Input adds beside X."""
+    origin = typing.get_origin(member) or member
+    return origin is collections.abc.Awaitable or (
+        isinstance(origin, type) and issubclass(origin, pulumi.Output)
+    )
+
+
+def _unwrap(tp):
+    """X of pulumi.Input[X] (Union[X, Awaitable[X], Output[X]]) and of Optional[X]; an enum where
+    the SDK types a property Union[str, SomeEnum]."""
+    while typing.get_origin(tp) is typing.Union:
+        members = [m for m in typing.get_args(tp) if m is not type(None) and not _wrapper(m)]
+        enums = [m for m in members if isinstance(m, type) and issubclass(m, enum.Enum)]
+        if enums:
+            return enums[0]
+        if len(members) != 1:
+            return typing.Any
+        tp = members[0]
+    return tp
+
+
+def _spec(tp) -> Spec:
+    tp = _unwrap(tp)
+    if tp in SCALARS:
+        return Spec(SCALARS[tp])
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return Spec("string", enum=tuple(str(member.value) for member in tp))
+    origin = typing.get_origin(tp)
+    if origin in (collections.abc.Sequence, list):
+        return Spec("array", items=_spec(typing.get_args(tp)[0]))
+    if origin in (collections.abc.Mapping, dict):
+        return Spec("map", items=_spec(typing.get_args(tp)[1]))
+    if isinstance(tp, type) and _types.is_input_type(tp):
+        return _object(tp)
+    return Spec("any")
+
+
+def _object(args_class: type) -> Spec:
+    names = _types.input_type_py_to_pulumi_names(args_class)
+    types = _types.input_type_types(args_class)
+    parameters = inspect.signature(args_class.__init__).parameters.values()
+    required = {
+        names[p.name]
+        for p in parameters
+        if p.default is inspect.Parameter.empty and p.name in names
+    }
+    return Spec(
+        "object",
+        properties={name: _spec(tp) for name, tp in types.items()},
+        required=frozenset(required),
+    )
+
+
+def _module(token: str):
+    """pulumi_aws's module for a token's module part (`lambda` is `lambda_` in Python)."""
+    module = token.split(":")[1].split("/")[0]
+    if module == "index":
+        return importlib.import_module("pulumi_aws")
+    for name in (module, module + "_"):
+        try:
+            return importlib.import_module(f"pulumi_aws.{name}")
+        except ModuleNotFoundError:
+            continue
+    raise ProviderError(f"pulumi-aws {token}: no such module in the installed SDK")
+
+
+@cache
+def resource_inputs(token: str) -> Spec:
+    """The input properties of resource `token` (`aws:secretsmanager/secret:Secret`)."""
+    module, name = _module(token), token.split(":")[2]
+    resource = getattr(module, name, None)
+    # The resource's own module, where the generator names the type `<Name>InitArgs` when a
+    # nested input type of another resource already has `<Name>Args` (s3's
+    # BucketServerSideEncryptionConfiguration, whose Args is the old Bucket's block).
+    own = sys.modules[resource.__module__] if resource else None
+    args_class = getattr(own, f"{name}InitArgs", None) or getattr(own, f"{name}Args", None)
+    if args_class is None:
+        raise ProviderError(f"{token}: not a resource of the installed pulumi-aws SDK")
+    return _object(args_class)
+
+
+@cache
+def resource_outputs(token: str) -> frozenset[str]:
+    """Every output property of resource `token` (inputs and computed ones)."""
+    module, name = _module(token), token.split(":")[2]
+    return frozenset(_types.resource_pulumi_to_py_names(getattr(module, name)))

@@ -1,0 +1,175 @@
+"""What runs code or holds the database: the Serverless Application Repository stack of the
+rotation function, and RDS instances (the database example).
+
+The application stack is not emulated by moto. Its state is computed in AWS's shape (a
+CloudFormation stack ARN, the template's `RotationLambdaARN` output), and what its template
+creates is made in moto, so that what reads it works on what the engine made: the function (with
+no code to run), its execution role, and the permission for Secrets Manager to invoke it
+(SecretsManagerRDSPostgreSQLRotationMultiUser's template: the function, its role, the
+permission).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+import zipfile
+
+from engine.providers.aws.context import aws_call, missing, tag_list
+from engine.providers.aws.handler import Handler
+
+LAMBDA_TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+
+
+def _no_code() -> bytes:
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as files:
+        files.writestr("lambda_function.py", "def lambda_handler(event, context):\n    pass\n")
+    return archive.getvalue()
+
+
+class RotationApplication(Handler):
+    token = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"
+    computed = ("id", "outputs", "tagsAll")
+    emulated = False
+
+    def create(self, ctx, inputs):
+        parameters = inputs.get("parameters") or {}
+        if isinstance(parameters, str):
+            parameters = json.loads(parameters)
+        function = parameters.get("functionName") or inputs["name"]
+        iam, lambda_ = ctx.client("iam"), ctx.client("lambda")
+        role = aws_call(
+            f"creating the application's role ({function})",
+            lambda: iam.create_role(
+                RoleName=f"{function}-role-{uuid.uuid4().hex[:12]}",
+                AssumeRolePolicyDocument=LAMBDA_TRUST,
+            ),
+        )["Role"]
+        created = aws_call(
+            f"creating the application's function ({function})",
+            lambda: lambda_.create_function(
+                FunctionName=function,
+                Runtime="python3.12",
+                Role=role["Arn"],
+                Handler="lambda_function.lambda_handler",
+                Code={"ZipFile": _no_code()},
+                Tags=dict(inputs.get("tags") or {}),
+            ),
+        )
+        aws_call(
+            f"adding the application's permission ({function})",
+            lambda: lambda_.add_permission(
+                FunctionName=function,
+                StatementId="SecretsManagerAccess",
+                Action="lambda:InvokeFunction",
+                Principal="secretsmanager.amazonaws.com",
+            ),
+        )
+        stack = f"serverlessrepo-{inputs['name']}"
+        arn = ctx.arn("cloudformation", f"stack/{stack}/{uuid.uuid4()}")
+        return arn, {"outputs": {"RotationLambdaARN": created["FunctionArn"]}}
+
+    def update(self, ctx, id_, olds, news):
+        return {}  # parameters change the CloudFormation stack; nothing moto holds changes
+
+    def delete(self, ctx, id_, state):
+        parameters = state.get("parameters") or {}
+        if isinstance(parameters, str):
+            parameters = json.loads(parameters)
+        function = parameters.get("functionName") or state["name"]
+        lambda_ = ctx.client("lambda")
+        found = missing(lambda: lambda_.get_function(FunctionName=function))
+        if found is None:
+            return
+        lambda_.delete_function(FunctionName=function)
+        role = found["Configuration"]["Role"].rsplit("/", 1)[-1]
+        missing(lambda: ctx.client("iam").delete_role(RoleName=role))
+
+
+class DatabaseInstance(Handler):
+    token = "aws:rds/instance:Instance"
+    computed = (
+        "address",
+        "arn",
+        "endpoint",
+        "id",
+        "masterUserSecrets",
+        "port",
+        "resourceId",
+        "tagsAll",
+    )
+
+    def create(self, ctx, inputs):
+        identifier = inputs["identifier"]
+        request = {
+            "DBInstanceIdentifier": identifier,
+            "DBInstanceClass": inputs["instanceClass"],
+            "Engine": inputs["engine"],
+            "AllocatedStorage": int(inputs.get("allocatedStorage") or 20),
+            "Tags": tag_list(inputs.get("tags")),
+        }
+        for name, field in (
+            ("engineVersion", "EngineVersion"),
+            ("dbName", "DBName"),
+            ("username", "MasterUsername"),
+            ("password", "MasterUserPassword"),
+            ("storageEncrypted", "StorageEncrypted"),
+            ("deletionProtection", "DeletionProtection"),
+            ("publiclyAccessible", "PubliclyAccessible"),
+            ("backupRetentionPeriod", "BackupRetentionPeriod"),
+            ("manageMasterUserPassword", "ManageMasterUserPassword"),
+        ):
+            if inputs.get(name) is not None:
+                request[field] = inputs[name]
+        instance = aws_call(
+            f"creating RDS DB Instance ({identifier})",
+            lambda: ctx.client("rds").create_db_instance(**request),
+        )["DBInstance"]
+        return identifier, _computed(instance)
+
+    def update(self, ctx, id_, olds, news):
+        found = ctx.client("rds").describe_db_instances(DBInstanceIdentifier=id_)
+        return _computed(found["DBInstances"][0])
+
+    def delete(self, ctx, id_, state):
+        rds = ctx.client("rds")
+        if state.get("deletionProtection"):
+            rds.modify_db_instance(DBInstanceIdentifier=id_, DeletionProtection=False)
+        aws_call(
+            f"deleting RDS DB Instance ({id_})",
+            lambda: rds.delete_db_instance(DBInstanceIdentifier=id_, SkipFinalSnapshot=True),
+        )
+
+
+def _computed(instance: dict) -> dict:
+    endpoint = instance.get("Endpoint") or {}
+    secret = instance.get("MasterUserSecret")
+    return {
+        "address": endpoint.get("Address", ""),
+        "port": endpoint.get("Port", 5432),
+        "endpoint": f"{endpoint.get('Address', '')}:{endpoint.get('Port', 5432)}",
+        "arn": instance["DBInstanceArn"],
+        "resourceId": instance.get("DbiResourceId", ""),
+        "masterUserSecrets": [
+            {
+                "secretArn": secret["SecretArn"],
+                "secretStatus": secret.get("SecretStatus", "active"),
+                "kmsKeyId": secret.get("KmsKeyId", ""),
+            }
+        ]
+        if secret
+        else [],
+    }
