@@ -1,0 +1,172 @@
+"""One engine session: the tier's CLI with a local file backend and a passphrase secrets provider
+in a temporary directory, the moto server the stand-in providers act on, and scratch copies of
+programs to run (this working tree, an earlier commit, an example), never the checkout itself:
+`pulumi stack init` writes the secrets provider's salt into the stack file.
+
+    with EngineSession() as engine:
+        project = engine.project()            # a scratch copy of this working tree
+        engine.pulumi(project, "stack", "init", "production")
+        engine.pulumi(project, "preview", "--stack", "production")
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import layout
+from tools.aws_emulator import MotoServer, emulator_env
+
+PASSPHRASE = "engine-tier-passphrase"
+
+
+class EngineNotReady(Exception):
+    """`make engine` has not run (or its CLI is gone); `str()` says so."""
+
+
+@dataclass
+class Result:
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+    def check(self) -> Result:
+        if self.returncode != 0:
+            raise AssertionError(
+                f"pulumi {' '.join(self.args)} failed ({self.returncode}):\n"
+                f"{self.stdout[-4000:]}\n{self.stderr[-4000:]}"
+            )
+        return self
+
+
+def _working_tree_files(root: Path) -> list[str]:
+    listed = subprocess.run(
+        ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return [name for name in listed.decode().split("\0") if name and (root / name).is_file()]
+
+
+class EngineSession:
+    def __init__(self, moto: MotoServer | None = None):
+        if not (layout.CLI.exists() and (layout.BIN_DIR / "pulumi").exists()):
+            raise EngineNotReady("the engine tier is not built: run `make engine`")
+        self._own_moto = moto is None
+        self.moto = moto
+        self.root = Path(tempfile.mkdtemp(prefix="engine-"))
+        self.home = self.root / "pulumi-home"
+        self.home.mkdir()
+        (self.home / "plugins").symlink_to(layout.PLUGINS)
+        self.backend = self.root / "backend"
+        self.backend.mkdir()
+        self._copies = 0
+
+    def __enter__(self) -> EngineSession:
+        if self.moto is None:
+            self.moto = MotoServer().start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._own_moto and self.moto is not None:
+            self.moto.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return emulator_env(
+            self.moto.endpoint,
+            AWS_REGION="us-east-1",
+            PATH=f"{layout.BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}",
+            PULUMI_HOME=str(self.home),
+            PULUMI_BACKEND_URL=f"file://{self.backend}",
+            PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
+            PULUMI_SKIP_UPDATE_CHECK="true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
+            PULUMI_SKIP_CONFIRMATIONS="true",
+            NO_COLOR="1",
+        )
+
+    def _scratch(self, label: str) -> Path:
+        self._copies += 1
+        return self.root / f"{self._copies:02d}-{label}"
+
+    def project(self, source: Path = layout.ROOT, label: str = "working-tree") -> Path:
+        """A scratch copy of the working tree at `source` (tracked and untracked files)."""
+        target = self._scratch(label)
+        for name in _working_tree_files(source):
+            destination = target / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / name, destination)
+        return target
+
+    def commit(self, commit: str, label: str | None = None) -> Path:
+        """A scratch copy of the repository at `commit` (`git archive`)."""
+        target = self._scratch(label or commit[:12])
+        archive = subprocess.run(
+            ["git", "-C", str(layout.ROOT), "archive", "--format=tar", commit],
+            capture_output=True,
+            check=True,
+        ).stdout
+        target.mkdir()
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(target, filter="data")
+        return target
+
+    def init_stack(self, project: Path, stack: str) -> Result:
+        """`pulumi stack init` with the passphrase provider. A stack file's own secrets provider
+        (its salt, its encrypted values) belongs to another backend: the salt is dropped and each
+        `secure:` value is set again, as a placeholder secret, once the stack exists."""
+        import yaml
+
+        stack_file = project / f"Pulumi.{stack}.yaml"
+        secure_keys = []
+        if stack_file.exists():
+            document = yaml.safe_load(stack_file.read_text()) or {}
+            config = document.get("config") or {}
+            secure_keys = [k for k, v in config.items() if isinstance(v, dict) and "secure" in v]
+            if secure_keys or {"encryptionsalt", "secretsprovider", "encryptedkey"} & set(document):
+                for key in ("encryptionsalt", "secretsprovider", "encryptedkey"):
+                    document.pop(key, None)
+                for key in secure_keys:
+                    config.pop(key)
+                stack_file.write_text(yaml.safe_dump(document, sort_keys=False))
+        done = self.pulumi(project, "stack", "init", stack, "--secrets-provider", "passphrase")
+        for key in secure_keys:
+            self.pulumi(
+                project,
+                "config",
+                "set",
+                "--stack",
+                stack,
+                "--secret",
+                key,
+                stdin=f"engine-tier-placeholder-for-{key.split(':')[-1]}",
+            ).check()
+        return done
+
+    def pulumi(
+        self, cwd: Path, *args: str, stdin: str | None = None, timeout: float = 600
+    ) -> Result:
+        done = subprocess.run(
+            ["pulumi", *args],
+            cwd=cwd,
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        return Result(tuple(args), done.returncode, done.stdout, done.stderr)
