@@ -25,6 +25,7 @@ def test_json_document_shape():
             "protect",
             "options",
             "inputs",
+            "assigned",
             "dependencies",
         }
         assert set(resource["options"]) == {

@@ -178,6 +178,11 @@ def synthesize(
                 "dependsOn": sorted(by_urn.get(urn, urn) for urn in r.options["dependsOn"]),
             },
             "inputs": render(r.inputs, show_secrets, digest_key),
+            # What the mocks assigned, as AWS would (ids, ARNs): a change plan follows them
+            # across a rename (tools/change_plan.py).
+            "assigned": render(
+                {k: v for k, v in r.state.items() if k not in r.inputs}, show_secrets, digest_key
+            ),
             "dependencies": r.property_dependencies,
         }
         for r in monitor.registrations
