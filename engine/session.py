@@ -69,8 +69,9 @@ class EngineSession:
         self.home = self.root / "pulumi-home"
         self.home.mkdir()
         (self.home / "plugins").symlink_to(layout.PLUGINS)
-        self.backend = self.root / "backend"
-        self.backend.mkdir()
+        # Each scratch copy gets a backend of its own (a file backend keys stacks by project and
+        # stack name), unless it is given another copy's: a consumer and the stack it references.
+        self._backends: dict[Path, Path] = {}
         self._copies = 0
 
     def __enter__(self) -> EngineSession:
@@ -83,14 +84,14 @@ class EngineSession:
             self.moto.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    @property
-    def env(self) -> dict[str, str]:
+    def env(self, project: Path | None = None) -> dict[str, str]:
+        backend = self._backends.get(project) if project else None
         return emulator_env(
             self.moto.endpoint,
             AWS_REGION="us-east-1",
             PATH=f"{layout.BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}",
             PULUMI_HOME=str(self.home),
-            PULUMI_BACKEND_URL=f"file://{self.backend}",
+            **({"PULUMI_BACKEND_URL": f"file://{backend}"} if backend else {}),
             PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
             PULUMI_SKIP_UPDATE_CHECK="true",
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="true",
@@ -98,22 +99,35 @@ class EngineSession:
             NO_COLOR="1",
         )
 
-    def _scratch(self, label: str) -> Path:
+    def _scratch(self, label: str, backend_of: Path | None) -> Path:
         self._copies += 1
-        return self.root / f"{self._copies:02d}-{label}"
+        target = self.root / f"{self._copies:02d}-{label}"
+        if backend_of is None:
+            backend = self.root / f"{self._copies:02d}-backend"
+            backend.mkdir()
+        else:
+            backend = self._backends[backend_of]
+        self._backends[target] = backend
+        return target
 
-    def project(self, source: Path = layout.ROOT, label: str = "working-tree") -> Path:
-        """A scratch copy of the working tree at `source` (tracked and untracked files)."""
-        target = self._scratch(label)
+    def project(
+        self,
+        source: Path = layout.ROOT,
+        label: str = "working-tree",
+        backend_of: Path | None = None,
+    ) -> Path:
+        """A scratch copy of the working tree at `source` (tracked and untracked files), with a
+        backend of its own or `backend_of`'s."""
+        target = self._scratch(label, backend_of)
         for name in _working_tree_files(source):
             destination = target / name
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source / name, destination)
         return target
 
-    def commit(self, commit: str, label: str | None = None) -> Path:
+    def commit(self, commit: str, label: str | None = None, backend_of: Path | None = None) -> Path:
         """A scratch copy of the repository at `commit` (`git archive`)."""
-        target = self._scratch(label or commit[:12])
+        target = self._scratch(label or commit[:12], backend_of)
         archive = subprocess.run(
             ["git", "-C", str(layout.ROOT), "archive", "--format=tar", commit],
             capture_output=True,
@@ -162,7 +176,7 @@ class EngineSession:
         done = subprocess.run(
             ["pulumi", *args],
             cwd=cwd,
-            env=self.env,
+            env=self.env(cwd),
             input=stdin,
             capture_output=True,
             text=True,

@@ -10,6 +10,9 @@ from functools import cache
 
 import pytest
 
+# The engine tier's fixture (`engine`: one EngineSession per test module).
+from engine_tier import engine  # noqa: F401
+
 from tools.synth import ROOT, SynthResult, synthesize
 
 

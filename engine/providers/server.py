@@ -21,6 +21,21 @@ from engine.providers.values import from_struct, to_struct
 KIND = provider_pb2.PropertyDiff.Kind
 
 
+_ENGINE: list[str] = []  # the engine's address, from the plugin's command line
+
+
+def note(urn: str, message: str) -> None:
+    """An info diagnostic on the resource, as the CLI shows a provider's (the engine's Log)."""
+    if not _ENGINE:
+        return
+    from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+
+    with grpc.insecure_channel(_ENGINE[0]) as channel:
+        engine_pb2_grpc.EngineStub(channel).Log(
+            engine_pb2.LogRequest(severity=engine_pb2.INFO, message=message, urn=urn)
+        )
+
+
 class ProviderError(Exception):
     """A failed operation; `str()` is what the engine prints against the resource."""
 
@@ -191,6 +206,5 @@ def serve(provider: StandIn) -> None:
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(port, flush=True)
-    # The engine's address (sys.argv[1]) is not needed: the stand-ins log nothing to it.
-    del sys.argv[1:]
+    _ENGINE[:] = sys.argv[1:2]
     server.wait_for_termination()

@@ -39,6 +39,8 @@ class Clients:
 class Context:
     clients: Clients
     region: str
+    # Says something about the resource in the CLI's diagnostics (what moto cannot emulate).
+    note: Callable[[str], None] = print
 
     def client(self, service: str):
         return self.clients(service, self.region)

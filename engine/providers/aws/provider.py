@@ -14,7 +14,7 @@ from engine.providers.aws import checking, schema
 from engine.providers.aws.context import Clients, Context
 from engine.providers.aws.handler import handler_for
 from engine.providers.aws.invokes import invoke
-from engine.providers.server import Diff, ProviderError, StandIn
+from engine.providers.server import Diff, ProviderError, StandIn, note
 from engine.providers.values import UNKNOWN, has_unknown, is_secret, reveal, secret_like
 from tools.force_new import FORCE_NEW
 
@@ -46,8 +46,12 @@ class AwsStandIn(StandIn):
         self.region = variables.get("region") or variables.get("aws:config:region") or self.region
         self.clients = Clients(self.region)
 
-    def _context(self, inputs: dict) -> Context:
-        return Context(self.clients or Clients(self.region), inputs.get("region") or self.region)
+    def _context(self, inputs: dict, urn: str = "") -> Context:
+        return Context(
+            self.clients or Clients(self.region),
+            inputs.get("region") or self.region,
+            note=lambda message: note(urn, message),
+        )
 
     def check(self, type_, urn, olds, news):
         handler = handler_for(type_)
@@ -87,7 +91,9 @@ class AwsStandIn(StandIn):
         if preview or has_unknown(inputs):
             unknown = {name: UNKNOWN for name in handler.computed}
             return "", {**inputs, **unknown}
-        id_, computed = handler.create(self._context(inputs), reveal(inputs))
+        if not handler.emulated:
+            note(urn, f"{type_} is not emulated by moto: its state is computed in AWS's shape")
+        id_, computed = handler.create(self._context(inputs, urn), reveal(inputs))
         return id_, self._outputs(type_, inputs, id_, computed)
 
     def update(self, type_, urn, id_, olds, news, old_inputs, preview):
@@ -103,7 +109,7 @@ class AwsStandIn(StandIn):
 
     def read(self, type_, urn, id_, state, inputs):
         handler = handler_for(type_)
-        found = handler.read(self._context(inputs or state), id_, reveal(state))
+        found = handler.read(self._context(inputs or state, urn), id_, reveal(state))
         if found is None:
             return None
         read_inputs, computed = found
@@ -118,7 +124,7 @@ class AwsStandIn(StandIn):
         return id_, self._outputs(type_, read_inputs, id_, computed), read_inputs
 
     def delete(self, type_, urn, id_, state):
-        handler_for(type_).delete(self._context(state), id_, reveal(state))
+        handler_for(type_).delete(self._context(state, urn), id_, reveal(state))
 
     def invoke(self, token, args):
         return invoke(self._context(args), token, reveal(args))

@@ -1,0 +1,61 @@
+"""Fixtures of the engine tier (tests marked `engine`): one EngineSession per worker (the real CLI,
+a file backend, the emulator), and helpers that read what the engine reports.
+
+Without `make engine` the tier skips, saying so; where ENGINE_TIER_REQUIRED is set (`make test`
+and CI set it, after building the tier) it fails instead."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.session import EngineNotReady, EngineSession
+
+STACKS = ("production", "staging")
+
+
+def engine_session() -> EngineSession:
+    try:
+        return EngineSession()
+    except EngineNotReady as error:
+        if os.environ.get("ENGINE_TIER_REQUIRED"):
+            pytest.fail(f"the engine tier is required here: {error}")
+        pytest.skip(f"engine tier: {error}")
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[EngineSession]:
+    with engine_session() as session:
+        yield session
+
+
+def steps(preview_json: dict) -> dict[str, str]:
+    """URN -> the engine's step (`create`, `same`, `update`, `replace`, ...) from `preview --json`,
+    without the default providers (the engine's own, not the program's)."""
+    return {
+        step["urn"]: step["op"]
+        for step in preview_json.get("steps", [])
+        if "::pulumi:providers:" not in step["urn"]
+    }
+
+
+def stack_up(engine: EngineSession, project: Path, stack: str, *config: str) -> None:
+    """A new stack of `project`, with `config` (`key=value`) set, brought up."""
+    engine.init_stack(project, stack).check()
+    for pair in config:
+        key, _, value = pair.partition("=")
+        engine.pulumi(project, "config", "set", "--stack", stack, key, value).check()
+    engine.pulumi(project, "up", "--stack", stack, "--yes", "--skip-preview").check()
+
+
+def preview_json(engine: EngineSession, project: Path, stack: str, *extra: str) -> dict:
+    done = engine.pulumi(project, "preview", "--stack", stack, "--json", *extra)
+    document = done.json() if done.stdout.strip().startswith("{") else {}
+    if done.returncode != 0:
+        raise AssertionError(
+            f"preview failed ({done.returncode}): {done.stdout[-3000:]}{done.stderr}"
+        )
+    return document
