@@ -57,9 +57,12 @@ class MotoServer:
         self.dirty = False
 
     def start(self) -> MotoServer:
-        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "PYTHONPATH": root}
+        # moto.server with its Secrets Manager corrected where it departs from AWS's documented
+        # stage handling (tools/moto_server.py).
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [sys.executable, "-m", "tools.moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,

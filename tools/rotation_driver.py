@@ -44,10 +44,10 @@ class AlternatingUsersRotation:
     def create_secret(self, token: str) -> None:
         current = self._get("AWSCURRENT")
         try:
-            self._get("AWSPENDING", token)
-            return  # this version exists: a retried step changes nothing
-        except self.secrets.exceptions.ResourceNotFoundException:
-            pass
+            if self._get("AWSPENDING", token):
+                return  # this version exists: a retried step changes nothing
+        except (self.secrets.exceptions.ResourceNotFoundException, ValueError, KeyError):
+            pass  # none yet, or the empty one RotateSecret reserved for the function to fill
         password = self.secrets.get_random_password(
             PasswordLength=PASSWORD_LENGTH, ExcludeCharacters=ROTATION_EXCLUDE_CHARACTERS
         )["RandomPassword"]
@@ -107,9 +107,10 @@ class AlternatingUsersRotation:
             RemoveFromVersionId=current,
         )
 
-    def steps(self) -> list[tuple[str, Callable[[], None]]]:
-        """One rotation as Secrets Manager runs it: the four steps, then AWSPENDING removed."""
-        token = str(uuid.uuid4())
+    def steps(self, token: str | None = None) -> list[tuple[str, Callable[[], None]]]:
+        """One rotation as Secrets Manager runs it: the four steps, then AWSPENDING removed.
+        `token` is the version Secrets Manager asked for (RotateSecret), else a new one."""
+        token = token or str(uuid.uuid4())
 
         def done() -> None:
             self.secrets.update_secret_version_stage(

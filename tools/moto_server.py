@@ -1,0 +1,67 @@
+"""`python -m moto.server`, with two corrections to its Secrets Manager where it departs from what
+AWS documents and the engine tier ran into (moto is pinned exactly in requirements-dev.txt, so
+each correction is checked against the version it patches):
+
+- Moving AWSCURRENT with UpdateSecretVersionStage leaves moto's notion of the current version
+  behind, so a later PutSecretValue labels a second version AWSCURRENT. AWS keeps exactly one
+  ("Staging labels": a label is attached to one version at a time).
+- RotateSecret without RotationLambdaARN forgets the secret's function, and moto then moves
+  AWSCURRENT itself to a version that has no value. AWS uses the function already configured
+  (RotateSecret, RotationLambdaARN: "if you don't specify it, Secrets Manager uses the existing
+  function"), and only the function's finishSecret moves AWSCURRENT.
+"""
+
+from __future__ import annotations
+
+import sys
+
+MOTO_VERSION = "5.2.5"
+
+
+def _patch() -> None:
+    import moto
+    from moto.secretsmanager.models import SecretsManagerBackend
+
+    if moto.__version__ != MOTO_VERSION:
+        raise SystemExit(
+            f"tools/moto_server.py corrects moto {MOTO_VERSION}, not {moto.__version__}"
+        )
+    update_stage = SecretsManagerBackend.update_secret_version_stage
+    rotate = SecretsManagerBackend.rotate_secret
+
+    def update_secret_version_stage(self, secret_id, version_stage, remove_from_version_id,
+                                    move_to_version_id):  # fmt: skip
+        answer = update_stage(
+            self, secret_id, version_stage, remove_from_version_id, move_to_version_id
+        )
+        if version_stage == "AWSCURRENT" and move_to_version_id:
+            self.secrets[secret_id].default_version_id = move_to_version_id
+        return answer
+
+    def rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_arn=None,
+                      rotation_rules=None, rotate_immediately=True):  # fmt: skip
+        if not rotation_lambda_arn and secret_id in self.secrets:
+            rotation_lambda_arn = self.secrets[secret_id].rotation_lambda_arn or None
+        current = self.secrets[secret_id].default_version_id if secret_id in self.secrets else None
+        answer = rotate(
+            self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules,
+            rotate_immediately,
+        )  # fmt: skip
+        if rotation_lambda_arn and secret_id in self.secrets:
+            # The function (which moto does not run) moves AWSCURRENT in finishSecret.
+            self.secrets[secret_id].default_version_id = current
+        return answer
+
+    SecretsManagerBackend.update_secret_version_stage = update_secret_version_stage
+    SecretsManagerBackend.rotate_secret = rotate_secret
+
+
+def main() -> None:
+    _patch()
+    from moto.server import main as moto_main
+
+    moto_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
