@@ -10,6 +10,7 @@ import pulumi_aws as aws
 import pulumi_random as random
 
 from components.children import Children
+from components.credential_fields import CredentialFields
 from components.jwt_keys import jwt_keys
 from components.keys import KeyAlias, customer_managed_key
 from components.secret_access import SecretAccess
@@ -18,6 +19,7 @@ from settings.model import DatabaseSettings, RotationSettings, Settings
 from stack_model.logical_names import SECRETS
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import (
+    CONFIGURED_CREDENTIAL_FIELDS,
     PASSWORD_SPECIAL_CHARACTERS,
     app_secret_values,
     database_url,
@@ -34,6 +36,7 @@ class ApplicationSecretsArgs:
     (settings/declarations.py), never in a second place that could drift."""
 
     names: StackNames
+    region: str
     database: DatabaseSettings
     jwt_bytes: int
     rotation_jwt: str
@@ -53,6 +56,7 @@ class ApplicationSecretsArgs:
     def from_settings(cls, settings: Settings) -> ApplicationSecretsArgs:
         return cls(
             names=settings.names,
+            region=settings.region,
             database=settings.database,
             jwt_bytes=settings.jwt_bytes,
             rotation_jwt=settings.rotation_jwt,
@@ -154,12 +158,12 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
         db_values = db_credential_values(
             database, self.database_password, args.rotation.master_secret_arn if managed else None
         )
-        self.app_secrets = self._secret(
+        self.app_secrets, _ = self._secret(
             children, "app-secrets", names.app_secrets, APP, app_values, args
         )
         # Under managed rotation the stack writes the first version only: Secrets Manager owns
         # the value after that, and `pulumi up` must neither revert it nor show it as a diff.
-        self.db_credentials = self._secret(
+        self.db_credentials, db_version = self._secret(
             children,
             "db-credentials",
             names.db_credentials,
@@ -168,6 +172,15 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             args,
             ignore_changes=["secretString"] if managed else None,
         )
+        if managed:
+            # ...but what config says of the database still reaches the rotated value.
+            CredentialFields(
+                children.name("db-credentials-fields"),
+                secret_id=self.db_credentials.arn,
+                region=args.region,
+                fields={k: db_values[k] for k in CONFIGURED_CREDENTIAL_FIELDS},
+                opts=children.options(None, depends_on=[db_version]),
+            )
         self.register_outputs(
             {
                 "appSecretsArn": self.app_secrets.arn,
@@ -185,7 +198,7 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
         values: dict,
         args: ApplicationSecretsArgs,
         ignore_changes: list[str] | None = None,
-    ) -> aws.secretsmanager.Secret:
+    ) -> tuple[aws.secretsmanager.Secret, aws.secretsmanager.SecretVersion]:
         # The previous logical name was the physical one, for the secret and its version alike.
         previous_role = name.removeprefix(f"{args.names.prefix}-")
         secret = aws.secretsmanager.Secret(
@@ -205,10 +218,10 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=children.options(previous_role, protect=args.protect),
         )
-        aws.secretsmanager.SecretVersion(
+        version = aws.secretsmanager.SecretVersion(
             children.name(role),
             secret_id=secret.id,
             secret_string=pulumi.Output.secret(pulumi.Output.json_dumps(values)),
             opts=children.options(previous_role, ignore_changes=ignore_changes),
         )
-        return secret
+        return secret, version

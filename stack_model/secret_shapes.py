@@ -50,6 +50,11 @@ ROTATED_DB_CREDENTIAL_KEYS = (*DB_CREDENTIAL_KEYS, "masterarn")
 # `valueFrom` with its own GetSecretValue call, so two entries can straddle a stage move and pair
 # one user with the other's password. The whole JSON in one variable is read once.
 ROTATED_TOGETHER = ("username", "password")
+# What config still says of the rotated secret: everything but the credentials themselves
+# (components/credential_fields.py writes these into AWSCURRENT when they change).
+CONFIGURED_CREDENTIAL_FIELDS = tuple(
+    k for k in ROTATED_DB_CREDENTIAL_KEYS if k not in ROTATED_TOGETHER
+)
 
 
 def secret_keys(managed_rotation: bool) -> dict[str, tuple[str, ...]]:

@@ -190,7 +190,7 @@ from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from settings.model import DatabaseSettings, RotationSettings
 from stack_model.naming import StackNames
 secrets = ApplicationSecrets("s", ApplicationSecretsArgs(
-    names=StackNames("demo", "production"),
+    names=StackNames("demo", "production"), region="us-east-1",
     database=DatabaseSettings(host="db.example.com", port=5432, name="demo", username="demo",
                               engine="postgres", password_length=20),
     jwt_bytes=32, rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
@@ -246,7 +246,7 @@ database = DatabaseSettings(host="db.example.com", port=5432, name="demo", usern
 
 def secrets(name, app):
     return ApplicationSecrets(name, ApplicationSecretsArgs(
-        names=StackNames(app, "production"), database=database, jwt_bytes=32,
+        names=StackNames(app, "production"), region="us-east-1", database=database, jwt_bytes=32,
         rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
         rotation=RotationSettings.manual(), customer_managed_key=False,
         recovery_window_in_days=30, protect=True))

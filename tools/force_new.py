@@ -138,6 +138,10 @@ FORCE_NEW: dict[str, ForceNew] = {
             "expectedBucketOwner",
         )
     ),
+    # The dynamic provider's own Diff (components/credential_fields.py) replaces on secretId only.
+    "pulumi-python:dynamic:Resource": _entry(
+        "components/credential_fields.py CredentialFieldsProvider.diff", "secretId"
+    ),
     "random:index/randomBytes:RandomBytes": _entry(
         RANDOM + "resource_bytes.go", "keepers", "length"
     ),

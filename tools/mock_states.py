@@ -214,6 +214,11 @@ RESOURCE_STATES: dict[str, Callable[[_Resource], tuple[str, dict]]] = {
         {"result": mock_password(r.identity, r.inputs), "bcryptHash": "$2a$10$" + "x" * 53},
     ),
     "random:index/randomBytes:RandomBytes": _random_bytes,
+    # A dynamic provider's resource (components/credential_fields.py): its id is the secret's.
+    "pulumi-python:dynamic:Resource": lambda r: (
+        r.inputs.get("secretId", r.physical),
+        {"versionId": str(_seed(r.identity, r.inputs).getrandbits(128))},
+    ),
     "pulumi:pulumi:StackReference": lambda r: (
         r.physical,
         r.cloud._stack_reference(r.inputs["name"]),

@@ -90,6 +90,14 @@ def alias_urns(request, stack: str, project: str, parent_urn: str | None, engine
     return urns
 
 
+def _without_provider_code(inputs: dict) -> dict:
+    """A dynamic resource's `__provider` is its provider class pickled (base64, thousands of
+    characters, different per Python version); the render names it instead."""
+    if "__provider" in inputs:
+        return {**inputs, "__provider": "[the provider, pickled by pulumi.dynamic]"}
+    return inputs
+
+
 class RecordingMonitor(MockMonitor):
     """Keeps what the engine would see of each registration, with the engine's URNs (the mock
     monitor's own are not: tools/pulumi_cli/urn.py), and applies additionalSecretOutputs the way
@@ -138,7 +146,7 @@ class RecordingMonitor(MockMonitor):
                     parent_urn=parent,
                     protect=bool(request.protect),
                     custom=bool(request.custom),
-                    inputs=rpc.deserialize_properties(request.object),
+                    inputs=_without_provider_code(rpc.deserialize_properties(request.object)),
                     state=rpc.deserialize_properties(response.object),
                     options={
                         **_options(request, self.engine_urn),
