@@ -84,8 +84,10 @@ class EngineSession:
             self.moto.stop()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def env(self, project: Path | None = None) -> dict[str, str]:
-        backend = self._backends.get(project) if project else None
+    def env(self, cwd: Path | None = None) -> dict[str, str]:
+        # The backend of the scratch copy `cwd` is in (an example's folder is in its copy).
+        owners = [p for p in self._backends if cwd is not None and cwd.is_relative_to(p)]
+        backend = self._backends[max(owners, key=lambda p: len(p.parts))] if owners else None
         return emulator_env(
             self.moto.endpoint,
             AWS_REGION="us-east-1",
