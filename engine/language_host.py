@@ -74,7 +74,10 @@ def main() -> None:
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(port, flush=True)
-    server.wait_for_termination()
+    try:
+        server.wait_for_termination()
+    except KeyboardInterrupt:
+        pass  # the engine ends its plugins with an interrupt once it is done with them
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -69,12 +70,16 @@ def _called(resource) -> str:
 def _as_list(value: Any) -> list:
     if value is None:
         return []
-    return value if isinstance(value, list) else [value]
+    # The engine hands a rule its values wrapped (pulumi_policy's proxies: a Sequence, a
+    # Mapping), not as list and dict.
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return list(value)
+    return [value]
 
 
 def _document(value: Any) -> dict | None:
     """A policy document prop: a JSON string, or already parsed; None while unknown."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return value
     if isinstance(value, str):
         try:
@@ -86,6 +91,41 @@ def _document(value: Any) -> dict | None:
 
 def _stack_of(urn: str) -> str:
     return urn.split("::")[0].removeprefix("urn:pulumi:")
+
+
+class _Unknown:
+    """A value the engine knows only once the resources it is built from exist: during a preview,
+    an output of a resource being created. pulumi_policy raises on reading one (and reports the
+    rule as not run); the rules ask `known()` instead and judge what they can."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "[unknown]"
+
+
+UNKNOWN = _Unknown()
+
+
+def known(values: Any, key: Any, default: Any = None) -> Any:
+    """values[key], UNKNOWN while the engine cannot know it (pulumi_policy/proxy.py)."""
+    from pulumi_policy.proxy import UnknownValueError
+
+    try:
+        return values.get(key, default) if hasattr(values, "get") else values[key]
+    except UnknownValueError:
+        return UNKNOWN
+
+
+def _depends_on(resource, prop: str, type_token: str) -> list:
+    """The resources of `type_token` that `prop` of `resource` is built from: the engine knows
+    these links during a preview, when the ids they carry are not known yet."""
+    return [
+        d
+        for d in (getattr(resource, "property_dependencies", None) or {}).get(prop, [])
+        if d.resource_type == type_token
+    ]
 
 
 # 1 ---------------------------------------------------------------------------------------------
@@ -105,7 +145,9 @@ def _recovery_window(args: ResourceValidationArgs, report: ReportViolation) -> N
 def _customer_managed_key(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type != SECRET:
         return
-    key = args.props.get("kmsKeyId")
+    key = known(args.props, "kmsKeyId")
+    if key is UNKNOWN:
+        return  # a key this stack creates: its ARN is known once it exists
     if not key or key in ("alias/aws/secretsmanager",):
         report(
             f"secret {_called(args)} uses the AWS-managed aws/secretsmanager key, whose policy you "
@@ -159,9 +201,9 @@ def wildcard_secret_grants(document: dict) -> list[str]:
 def _no_wildcard_secret_access(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type not in IDENTITY_POLICIES:
         return
-    document = _document(args.props.get("policy"))
+    document = _document(known(args.props, "policy"))
     if document is None:
-        return
+        return  # not a document yet (a preview builds it from ARNs not known): judged at `up`
     for problem in wildcard_secret_grants(document):
         report(
             f"policy {_called(args)}: {problem}; grant "
@@ -172,13 +214,15 @@ def _no_wildcard_secret_access(args: ResourceValidationArgs, report: ReportViola
 
 # 4 ---------------------------------------------------------------------------------------------
 def _container_definitions(args: ResourceValidationArgs) -> list[dict]:
-    value = args.props.get("containerDefinitions")
+    """The containers, or none while the definitions are not known (built from secret ARNs a
+    preview of a new stack does not know): `pulumi up` judges them."""
+    value = known(args.props, "containerDefinitions")
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
             return []
-    return [c for c in _as_list(value) if isinstance(c, dict)]
+    return [c for c in _as_list(value) if isinstance(c, Mapping)]
 
 
 def _no_credentials_in_environment(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -186,7 +230,7 @@ def _no_credentials_in_environment(args: ResourceValidationArgs, report: ReportV
         return
     for container in _container_definitions(args):
         for variable in _as_list(container.get("environment")):
-            name = variable.get("name", "") if isinstance(variable, dict) else ""
+            name = variable.get("name", "") if isinstance(variable, Mapping) else ""
             if CREDENTIAL_NAME.search(name):
                 report(
                     f"container {container.get('name')} sets {name} in plain `environment`: "
@@ -206,7 +250,7 @@ def _secret_references_well_formed(args: ResourceValidationArgs, report: ReportV
         return
     for container in _container_definitions(args):
         for secret in _as_list(container.get("secrets")):
-            value_from = secret.get("valueFrom") if isinstance(secret, dict) else None
+            value_from = secret.get("valueFrom") if isinstance(secret, Mapping) else None
             if isinstance(value_from, str) and not well_formed_value_from(value_from):
                 report(
                     f"container {container.get('name')} secret {secret.get('name')}: valueFrom "
@@ -288,7 +332,8 @@ def _alarms_present(args: StackValidationArgs, report: ReportViolation) -> None:
     if not any(_watches_secret_retrievals(alarm) for alarm in alarms):
         report("the secrets monitoring alarms are missing: compose SecretsMonitoring in the stack")
     for alarm in alarms:
-        if not _as_list(alarm.props.get("alarmActions")):
+        actions = known(alarm.props, "alarmActions")  # a topic being made: not known yet
+        if actions is not UNKNOWN and not (actions and len(actions)):
             report(
                 f"alarm {_called(alarm)} notifies nobody: give it the alarm topic as alarm_actions",
                 alarm.urn,
@@ -305,36 +350,42 @@ def _replica_arns(secret) -> list[str]:
     return [
         ":".join([*parts[:3], replica["region"], *parts[4:]])
         for replica in _as_list(secret.props.get("replicas") or [])
-        if isinstance(replica, dict) and replica.get("region")
+        if isinstance(replica, Mapping) and replica.get("region")
     ]
 
 
 def _grant_problems(args: StackValidationArgs) -> list[tuple[str, str | None]]:
-    secrets = {r.props.get("arn"): r for r in args.resources if r.resource_type == SECRET}
+    secrets = [r for r in args.resources if r.resource_type == SECRET]
+    by_arn = {arn: r for r in secrets if isinstance(arn := known(r.props, "arn"), str)}
     # A replica is the same secret in another region: granting it is granting the secret.
-    replicas = {replica: secret for secret in secrets.values() for replica in _replica_arns(secret)}
-    execution_roles = {
-        r.props.get("name")
+    replicas = {replica: secret for secret in by_arn.values() for replica in _replica_arns(secret)}
+    execution_roles = [
+        r
         for r in args.resources
         if r.resource_type == ROLE
-        and (doc := _document(r.props.get("assumeRolePolicy")))
+        and (doc := _document(known(r.props, "assumeRolePolicy")))
         and _trusts_ecs_tasks(doc)
-    }
+    ]
+    role_names = {known(r.props, "name") for r in execution_roles}
+    role_urns = {r.urn for r in execution_roles}
     readable: set[str] = set()
     problems: list[tuple[str, str | None]] = []
-    for policy in args.resources:
-        if policy.resource_type != ROLE_POLICY or policy.props.get("role") not in execution_roles:
+    for policy in (r for r in args.resources if r.resource_type == ROLE_POLICY):
+        on_role = {d.urn for d in _depends_on(policy, "role", ROLE)}
+        if known(policy.props, "role") not in role_names and not on_role & role_urns:
             continue
-        document = _document(policy.props.get("policy")) or {}
-        for statement in _as_list(document.get("Statement")):
+        # What the policy is built from names the secrets it reads, known in a preview too.
+        readable |= {d.urn for d in _depends_on(policy, "policy", SECRET)}
+        document = _document(known(policy.props, "policy"))
+        for statement in _as_list((document or {}).get("Statement")):
             actions = [str(a).lower() for a in _as_list(statement.get("Action"))]
             if statement.get("Effect") != "Allow" or not any(
                 a.startswith("secretsmanager:") for a in actions
             ):
                 continue
             for resource in _as_list(statement.get("Resource")):
-                if resource in secrets:
-                    readable.add(resource)
+                if resource in by_arn:
+                    readable.add(by_arn[resource].urn)
                 elif resource not in replicas:
                     problems.append(
                         (
@@ -343,8 +394,8 @@ def _grant_problems(args: StackValidationArgs) -> list[tuple[str, str | None]]:
                             policy.urn,
                         )
                     )
-    for arn, secret in secrets.items():
-        if arn is not None and arn not in readable:
+    for secret in secrets:
+        if secret.urn not in readable:
             problems.append(
                 (
                     f"secret {_called(secret)} is read by no ECS execution role: grant it "
@@ -364,7 +415,7 @@ def _secrets_and_grants_match(args: StackValidationArgs, report: ReportViolation
 def _production_logs_encrypted(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type != LOG_GROUP or _stack_of(args.urn) not in PRODUCTION_STACKS:
         return
-    if not args.props.get("kmsKeyId"):
+    if known(args.props, "kmsKeyId") is not UNKNOWN and not args.props.get("kmsKeyId"):
         report(
             f"production log group {_called(args)} is not encrypted with a customer-managed key: "
             "keep kmsCustomerManagedKey true (the stack's log encryption key)"
@@ -374,46 +425,49 @@ def _production_logs_encrypted(args: ResourceValidationArgs, report: ReportViola
 # 13 --------------------------------------------------------------------------------------------
 def _trail_buckets_kept(args: StackValidationArgs, report: ReportViolation) -> None:
     """The bucket of a trail this stack declares is versioned (nothing overwritten or deleted
-    for good) and lifecycled (files expire instead of growing forever)."""
-    buckets = {r.props.get("bucket") for r in args.resources if r.resource_type == BUCKET}
-    versioned = {
-        r.props.get("bucket")
-        for r in args.resources
-        if r.resource_type == BUCKET_VERSIONING
-        and (r.props.get("versioningConfiguration") or {}).get("status") == "Enabled"
-    }
-    lifecycled = {
-        r.props.get("bucket")
-        for r in args.resources
-        if r.resource_type == BUCKET_LIFECYCLE
-        and any(
+    for good) and lifecycled (files expire instead of growing forever). A setting is tied to its
+    bucket by what it is built from (known in a preview before the bucket exists) or by name."""
+    buckets = {r.urn: r for r in args.resources if r.resource_type == BUCKET}
+    by_name = {known(r.props, "bucket"): urn for urn, r in buckets.items()}
+
+    def buckets_of(resource, prop: str) -> set[str]:
+        named = by_name.get(known(resource.props, prop))
+        return {d.urn for d in _depends_on(resource, prop, BUCKET)} | ({named} if named else set())
+
+    versioned: set[str] = set()
+    lifecycled: set[str] = set()
+    for r in args.resources:
+        if r.resource_type == BUCKET_VERSIONING and (
+            (known(r.props, "versioningConfiguration") or {}).get("status") == "Enabled"
+        ):
+            versioned |= buckets_of(r, "bucket")
+        if r.resource_type == BUCKET_LIFECYCLE and any(
             rule.get("status") == "Enabled" and (rule.get("expiration") or {}).get("days")
-            for rule in _as_list(r.props.get("rules"))
-        )
-    }
+            for rule in _as_list(known(r.props, "rules"))
+        ):
+            lifecycled |= buckets_of(r, "bucket")
     for trail in (r for r in args.resources if r.resource_type == TRAIL):
-        bucket = trail.props.get("s3BucketName")
-        if bucket not in buckets:
-            continue  # a bucket managed elsewhere
-        if bucket not in versioned:
-            report(f"trail bucket {bucket} is not versioned: enable S3 versioning", trail.urn)
-        if bucket not in lifecycled:
-            report(
-                f"trail bucket {bucket} has no enabled expiration rule: its files would grow "
-                "forever (set trailExpireAfterDays)",
-                trail.urn,
-            )
+        for bucket in buckets_of(trail, "s3BucketName"):  # none: a bucket managed elsewhere
+            name = known(buckets[bucket].props, "bucket") or buckets[bucket].name
+            if bucket not in versioned:
+                report(f"trail bucket {name} is not versioned: enable S3 versioning", trail.urn)
+            if bucket not in lifecycled:
+                report(
+                    f"trail bucket {name} has no enabled expiration rule: its files would grow "
+                    "forever (set trailExpireAfterDays)",
+                    trail.urn,
+                )
 
 
 # 14 --------------------------------------------------------------------------------------------
 def _secrets_have_resource_policies(args: StackValidationArgs, report: ReportViolation) -> None:
-    guarded = {
-        r.props.get("secretArn")
-        for r in args.resources
-        if r.resource_type == SECRET_POLICY and r.props.get("blockPublicPolicy") is True
-    }
+    guarded: set[str] = set()
+    for policy in (r for r in args.resources if r.resource_type == SECRET_POLICY):
+        if policy.props.get("blockPublicPolicy") is True:
+            guarded |= {d.urn for d in _depends_on(policy, "secretArn", SECRET)}
+            guarded.add(known(policy.props, "secretArn"))
     for secret in (r for r in args.resources if r.resource_type == SECRET):
-        if secret.props.get("arn") not in guarded:
+        if secret.urn not in guarded and known(secret.props, "arn") not in guarded:
             report(
                 f"secret {_called(secret)} has no resource policy with BlockPublicPolicy: "
                 "attach one (ApplicationSecrets.attach_resource_policies)",
@@ -425,10 +479,16 @@ def _secrets_have_resource_policies(args: StackValidationArgs, report: ReportVio
 def _replicas_use_a_customer_managed_key(
     args: ResourceValidationArgs, report: ReportViolation
 ) -> None:
-    if args.resource_type != SECRET or not args.props.get("kmsKeyId"):
+    if args.resource_type != SECRET or not (
+        (key := known(args.props, "kmsKeyId")) is UNKNOWN or key
+    ):
         return
-    for replica in _as_list(args.props.get("replicas") or []):
-        if isinstance(replica, dict) and not replica.get("kmsKeyId"):
+    for replica in _as_list(known(args.props, "replicas") or []):
+        if (
+            isinstance(replica, Mapping)
+            and known(replica, "kmsKeyId") is not UNKNOWN
+            and not replica.get("kmsKeyId")
+        ):
             report(
                 f"secret {_called(args)} uses a customer-managed key but its replica in "
                 f"{replica.get('region')} would fall back to aws/secretsmanager: give each "
@@ -438,15 +498,24 @@ def _replicas_use_a_customer_managed_key(
 
 # 16 --------------------------------------------------------------------------------------------
 def _rotations_by_secret(args: StackValidationArgs) -> dict[str, Any]:
-    return {
-        r.props.get("secretId"): r for r in args.resources if r.resource_type == SECRET_ROTATION
-    }
+    """Secret URN -> the SecretRotation of that secret (tied by what its secretId is built from,
+    which a preview knows, or by an ARN given as it is)."""
+    secrets = [r for r in args.resources if r.resource_type == SECRET]
+    rotations = {}
+    for rotation in (r for r in args.resources if r.resource_type == SECRET_ROTATION):
+        for secret in _depends_on(rotation, "secretId", SECRET):
+            rotations[secret.urn] = rotation
+        secret_id = known(rotation.props, "secretId")
+        for secret in secrets:
+            if secret_id in (known(secret.props, "arn"), known(secret.props, "id")):
+                rotations[secret.urn] = rotation
+    return rotations
 
 
 def _rotated_secrets_have_a_schedule(args: StackValidationArgs, report: ReportViolation) -> None:
     rotations = _rotations_by_secret(args)
     for secret in (r for r in args.resources if r.resource_type == SECRET):
-        rotation = rotations.get(secret.props.get("arn")) or rotations.get(secret.props.get("id"))
+        rotation = rotations.get(secret.urn)
         if rotation is None:
             if _stack_of(secret.urn) in PRODUCTION_STACKS and str(_called(secret)).endswith(
                 CREDENTIALS_SECRET_SUFFIX
@@ -459,7 +528,8 @@ def _rotated_secrets_have_a_schedule(args: StackValidationArgs, report: ReportVi
             continue
         rules = rotation.props.get("rotationRules") or {}
         scheduled = rules.get("scheduleExpression") or rules.get("automaticallyAfterDays")
-        if not scheduled or not rotation.props.get("rotationLambdaArn"):
+        function = known(rotation.props, "rotationLambdaArn")  # unknown: a function being made
+        if not scheduled or not (function is UNKNOWN or function):
             report(
                 f"secret {_called(secret)} is rotated without a schedule or a function: give its "
                 "SecretRotation rotationRules (scheduleExpression) and rotationLambdaArn",
@@ -479,9 +549,8 @@ def _containers_read_rotated_credentials_whole(
 ) -> None:
     rotations = _rotations_by_secret(args)
     secrets = [r for r in args.resources if r.resource_type == SECRET]
-    rotated = {s.props.get("arn") for s in secrets if s.props.get("arn") in rotations}
-    rotated |= {s.props.get("arn") for s in secrets if s.props.get("id") in rotations}
-    if not rotated:
+    rotated = {known(s.props, "arn") for s in secrets if s.urn in rotations}
+    if not rotations:
         return
     for task in (r for r in args.resources if r.resource_type == TASK_DEFINITION):
         definitions = ResourceValidationArgs(
@@ -489,7 +558,7 @@ def _containers_read_rotated_credentials_whole(
         )
         for container in _container_definitions(definitions):
             for entry in _as_list(container.get("secrets")):
-                value_from = entry.get("valueFrom") if isinstance(entry, dict) else None
+                value_from = entry.get("valueFrom") if isinstance(entry, Mapping) else None
                 if not isinstance(value_from, str) or not SECRETS_MANAGER_ARN.match(value_from):
                     continue
                 arn, key = _value_from_parts(value_from)

@@ -96,8 +96,8 @@ def check(result: SynthResult, policies=None) -> list[Violation]:
                 ):
                     validate(args, lambda m, u=None, r=registration.urn: report(m, u or r))
         else:
-            resources = [
-                PolicyResource(
+            resources = {
+                r.urn: PolicyResource(
                     resource_type=r.type,
                     props=_plain(r.state),
                     urn=r.urn,
@@ -109,8 +109,14 @@ def check(result: SynthResult, policies=None) -> list[Violation]:
                     property_dependencies={},
                 )
                 for r in custom
-            ]
-            policy.validate(StackValidationArgs(resources), report)
+            }
+            # What each input is built from, as the engine hands it to a stack policy.
+            for r in custom:
+                resources[r.urn].property_dependencies = {
+                    name: [resources[u] for u in urns if u in resources]
+                    for name, urns in r.property_dependencies.items()
+                }
+            policy.validate(StackValidationArgs(list(resources.values())), report)
     return violations
 
 

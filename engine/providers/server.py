@@ -207,4 +207,7 @@ def serve(provider: StandIn) -> None:
     server.start()
     print(port, flush=True)
     _ENGINE[:] = sys.argv[1:2]
-    server.wait_for_termination()
+    try:
+        server.wait_for_termination()
+    except KeyboardInterrupt:
+        pass  # the engine ends its plugins with an interrupt once it is done with them
