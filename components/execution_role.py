@@ -13,7 +13,7 @@ from components.secrets import ApplicationSecrets
 from settings.model import Settings
 from stack_model.logical_names import EXECUTION_ROLE
 from stack_model.naming import StackNames
-from stack_model.policy_documents import assumable_by
+from stack_model.policy_documents import ecs_execution_trust_policy
 
 # AWS's managed policy for image pull and log delivery; kept instead of hand-written permissions.
 ECS_TASK_EXECUTION_POLICY_ARN = (
@@ -29,18 +29,6 @@ class EcsExecutionRoleArgs:
     @classmethod
     def from_settings(cls, settings: Settings) -> EcsExecutionRoleArgs:
         return cls(names=settings.names, tags=settings.tags)
-
-
-def trust_policy(account_id: str, region: str) -> str:
-    """ecs-tasks.amazonaws.com only, with the confused-deputy conditions AWS recommends."""
-    return assumable_by(
-        "ecs-tasks.amazonaws.com",
-        {
-            "StringEquals": {"aws:SourceAccount": account_id},
-            "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{region}:{account_id}:*"},
-        },
-        sid="EcsTasksOfThisAccount",
-    )
 
 
 class EcsExecutionRole(pulumi.ComponentResource):
@@ -67,9 +55,9 @@ class EcsExecutionRole(pulumi.ComponentResource):
         self.role = aws.iam.Role(
             self._children.name("role"),
             name=args.names.execution_role,
-            description=f"ECS task execution role of {args.names.prefix}",
+            description=args.names.execution_role_description,
             assume_role_policy=pulumi.Output.all(account_id, region).apply(
-                lambda values: trust_policy(*values)
+                lambda values: ecs_execution_trust_policy(*values)
             ),
             tags=dict(args.tags),
             opts=self._children.options("ecs-execution-role"),

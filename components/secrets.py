@@ -19,15 +19,14 @@ from settings.model import DatabaseSettings, RotationSettings, Settings
 from stack_model.logical_names import SECRETS
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import (
+    APP_SECRETS_DESCRIPTION,
     CONFIGURED_CREDENTIAL_FIELDS,
+    DB_CREDENTIALS_DESCRIPTION,
     PASSWORD_SPECIAL_CHARACTERS,
     app_secret_values,
     database_url,
     db_credential_values,
 )
-
-APP = "JWT signing keys of the application (with manual rotation, its database settings too)"
-DB = "Database credentials in the shape AWS's RDS rotation functions expect"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,7 +158,7 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             database, self.database_password, args.rotation.master_secret_arn if managed else None
         )
         self.app_secrets, _ = self._secret(
-            children, "app-secrets", names.app_secrets, APP, app_values, args
+            children, "app-secrets", names.app_secrets, APP_SECRETS_DESCRIPTION, app_values, args
         )
         # Under managed rotation the stack writes the first version only: Secrets Manager owns
         # the value after that, and `pulumi up` must neither revert it nor show it as a diff.
@@ -167,7 +166,7 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             children,
             "db-credentials",
             names.db_credentials,
-            DB,
+            DB_CREDENTIALS_DESCRIPTION,
             db_values,
             args,
             ignore_changes=["secretString"] if managed else None,

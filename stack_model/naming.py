@@ -58,6 +58,10 @@ class StackNames:
         return f"{self.prefix}-ecs-execution-role"
 
     @property
+    def execution_role_description(self) -> str:
+        return f"ECS task execution role of {self.prefix}"
+
+    @property
     def execution_secrets_policy(self) -> str:
         """The inline policy on the execution role that reads the secrets."""
         return f"{self.prefix}-ecs-execution-secrets"

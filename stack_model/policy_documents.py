@@ -47,3 +47,15 @@ def account_administers_key(account: str) -> dict:
     return statement(
         "kms:*", "*", sid="AccountAdministers", principal={"AWS": f"arn:aws:iam::{account}:root"}
     )
+
+
+def ecs_execution_trust_policy(account_id: str, region: str) -> str:
+    """ecs-tasks.amazonaws.com only, with the confused-deputy conditions AWS recommends."""
+    return assumable_by(
+        "ecs-tasks.amazonaws.com",
+        {
+            "StringEquals": {"aws:SourceAccount": account_id},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:ecs:{region}:{account_id}:*"},
+        },
+        sid="EcsTasksOfThisAccount",
+    )

@@ -26,6 +26,11 @@ def rds_password_problem(password: str) -> str | None:
     return None
 
 
+APP_SECRETS_DESCRIPTION = (
+    "JWT signing keys of the application (with manual rotation, its database settings too)"
+)
+DB_CREDENTIALS_DESCRIPTION = "Database credentials in the shape AWS's RDS rotation functions expect"
+
 # The operations guide's app-secrets: the JWT key plus copies of the database credentials.
 GUIDE_APP_SECRET_KEYS = (
     "jwt_secret_key",

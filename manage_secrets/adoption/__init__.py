@@ -9,18 +9,21 @@ Writes, into `--out`:
   (stack_model/logical_names.py), with the id its provider imports by;
 - `config.sh`, the `pulumi config set` commands that keep today's values; secret ones reach
   `pulumi config set --secret KEY` through a pipe from `manage-secrets get-value`, so no value
-  is ever on a command line, in a file or on the screen.
-It prints what the first `pulumi up` will change.
+  is ever on a command line, in a file or on the screen;
+- `changes.json`, what the first `pulumi up` changes on each imported resource, property by
+  property (each with the config key it depends on), which it also prints.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from manage_secrets.adoption.discovery import discover
 from manage_secrets.adoption.guards import check_keepable
 from manage_secrets.adoption.import_file import import_file
+from manage_secrets.adoption.planned import planned
 from manage_secrets.adoption.report import changes, config_script
 from manage_secrets.aws import Aws
 from stack_model.naming import StackNames
@@ -35,6 +38,10 @@ def adopt(aws: Aws, names: StackNames, out: Path, app_option: str) -> str:
     script = out / "config.sh"
     script.write_text(config_script(discovery, app_option, discovery.region))
     script.chmod(0o755)
+    # The same per resource and property, for review tooling (and the engine tier's test).
+    (out / "changes.json").write_text(
+        json.dumps([asdict(p) for p in planned(discovery, notes)], indent=4) + "\n"
+    )
     found = [
         f"  {s.name} ({s.arn}; key {s.kms_key or 'aws/secretsmanager'})" for s in discovery.secrets
     ]

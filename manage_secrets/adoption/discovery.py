@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from manage_secrets.aws import Aws
 from manage_secrets.errors import EXIT_NOT_FOUND, EXIT_SCHEDULED_FOR_DELETION, CliError
@@ -24,14 +25,20 @@ class FoundSecret:
     tags: dict[str, str]
     current_version: str
     values: dict = field(repr=False)  # held in memory only, never written or printed
+    description: str = ""
+    replica_regions: tuple[str, ...] = ()
 
 
 @dataclass
 class Discovery:
     names: StackNames
     region: str
+    account: str
     secrets: list[FoundSecret]
     role_exists: bool = False
+    role_description: str = ""
+    role_tags: dict[str, str] = field(default_factory=dict)
+    role_trust: dict = field(default_factory=dict)
     inline_policies: dict[str, dict] = field(default_factory=dict)
     attached: list[str] = field(default_factory=list)
     task_definition: str | None = None
@@ -70,9 +77,12 @@ def discover(aws: Aws, names: StackNames) -> Discovery:
                 {t["Key"]: t["Value"] for t in described.get("Tags", [])},
                 current,
                 aws.secret_json(name),
+                described.get("Description", ""),
+                tuple(r["Region"] for r in described.get("ReplicationStatus", [])),
             )
         )
-    discovery = Discovery(names, aws.region, found)
+    account = aws.call(lambda: aws.client("sts").get_caller_identity()["Account"])
+    discovery = Discovery(names, aws.region, account, found)
     _discover_role(aws, discovery)
     _discover_task(aws, discovery)
     _discover_monitoring(aws, discovery)
@@ -91,9 +101,14 @@ def _missing(aws: Aws, action, subject: str):
 
 def _discover_role(aws: Aws, discovery: Discovery) -> None:
     iam, role = aws.client("iam"), discovery.names.execution_role
-    if _missing(aws, lambda: iam.get_role(RoleName=role), role) is None:
+    found = _missing(aws, lambda: iam.get_role(RoleName=role), role)
+    if found is None:
         return
     discovery.role_exists = True
+    discovery.role_description = found["Role"].get("Description", "")
+    discovery.role_tags = {t["Key"]: t["Value"] for t in found["Role"].get("Tags", [])}
+    trust = found["Role"].get("AssumeRolePolicyDocument", {})
+    discovery.role_trust = json.loads(unquote(trust)) if isinstance(trust, str) else trust
     for policy in aws.call(lambda: iam.list_role_policies(RoleName=role)["PolicyNames"], role):
         document = aws.call(
             lambda policy=policy: iam.get_role_policy(RoleName=role, PolicyName=policy), role
@@ -128,8 +143,7 @@ def _discover_monitoring(aws: Aws, discovery: Discovery) -> None:
     wanted = [names.alarm(alarm.signal) for alarm in ALARMS]
     alarms = aws.call(lambda: aws.client("cloudwatch").describe_alarms(AlarmNames=wanted))
     discovery.alarms = [a["AlarmName"] for a in alarms["MetricAlarms"]]
-    account = aws.call(lambda: aws.client("sts").get_caller_identity()["Account"])
-    arn = f"arn:aws:sns:{discovery.region}:{account}:{names.alarm_topic}"
+    arn = f"arn:aws:sns:{discovery.region}:{discovery.account}:{names.alarm_topic}"
     sns = aws.client("sns")
     if _missing(aws, lambda: sns.get_topic_attributes(TopicArn=arn), arn) is not None:
         discovery.topic_arn = arn

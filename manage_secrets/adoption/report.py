@@ -7,6 +7,7 @@ import shlex
 
 from manage_secrets.adoption.discovery import Discovery
 from manage_secrets.adoption.guards import KEPT
+from manage_secrets.adoption.planned import planned as planned_changes
 from stack_model.alarms import ALARMS
 
 
@@ -64,33 +65,12 @@ def changes(discovery: Discovery, notes: list[str]) -> list[str]:
         lines.append(
             f"- inline policy {policy} on {names.execution_role}: not declared, left as is"
         )
-    for secret in discovery.secrets:
-        if not secret.kms_key:
-            lines.append(
-                f"~ {secret.name}: with kmsCustomerManagedKey true (the production default) it is "
-                "re-encrypted with the stack's new key; with false it keeps aws/secretsmanager"
-            )
-        else:
-            lines.append(
-                f"~ {secret.name}: moves from its key {secret.kms_key} to the stack's key "
-                "(kmsCustomerManagedKey true) or to aws/secretsmanager (false); the old key stays "
-                "and is not managed by the stack"
-            )
-        lines.append(
-            f"~ {secret.name}: gets the stack's tags (Project, Environment, ManagedBy and "
-            f"`tags`; it has {len(secret.tags)} now) and a recovery window of "
-            "recoveryWindowInDays (30) for any later deletion"
-        )
+    lines += [planned.line() for planned in planned_changes(discovery, notes)]
     lines += [f"~ {note}" for note in notes]
     lines.append(
         "~ rotation stays manual (rotationManaged false): turn managed rotation on once the app "
         "reads DATABASE_CREDENTIALS (docs/rotation.md)"
     )
-    if discovery.task_definition:
-        lines.append(
-            f"+-{names.task_family}: a new revision replaces {discovery.task_definition} "
-            "(task definitions are immutable); services pick it up on their next deployment"
-        )
     created = [] if discovery.role_exists else [f"role {names.execution_role}"]
     created += [] if discovery.log_group else [f"log group {names.app_log_group}"]
     created += [] if discovery.task_definition else [f"task definition {names.task_family}"]

@@ -113,6 +113,9 @@ class AwsStandIn(StandIn):
         if found is None:
             return None
         read_inputs, computed = found
+        # The bridge fills what AWS does not say with the schema's defaults, as a plan would
+        # (pulumi-terraform-bridge, ExtractInputsFromOutputs).
+        read_inputs = {**handler.defaults, **read_inputs}
         # What the state held keeps its form where AWS holds the same (a JSON document written
         # with other spacing, say) and its secrecy.
         previous = inputs or {}

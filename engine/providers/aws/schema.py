@@ -14,6 +14,7 @@ import enum
 import importlib
 import inspect
 import sys
+import threading
 import typing
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +25,9 @@ from pulumi import _types
 from engine.providers.server import ProviderError
 
 SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
+# The provider answers the engine from several threads; pulumi_aws loads its modules lazily, and
+# two threads loading one at once can see it half-made. One reader at a time.
+_READING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,20 @@ def _module(token: str):
     raise ProviderError(f"pulumi-aws {token}: no such module in the installed SDK")
 
 
-@cache
 def resource_inputs(token: str) -> Spec:
     """The input properties of resource `token` (`aws:secretsmanager/secret:Secret`)."""
+    with _READING:
+        return _resource_inputs(token)
+
+
+def resource_outputs(token: str) -> frozenset[str]:
+    """Every output property of resource `token` (inputs and computed ones)."""
+    with _READING:
+        return _resource_outputs(token)
+
+
+@cache
+def _resource_inputs(token: str) -> Spec:
     module, name = _module(token), token.split(":")[2]
     resource = getattr(module, name, None)
     # The resource's own module, where the generator names the type `<Name>InitArgs` when a
@@ -118,7 +133,6 @@ def resource_inputs(token: str) -> Spec:
 
 
 @cache
-def resource_outputs(token: str) -> frozenset[str]:
-    """Every output property of resource `token` (inputs and computed ones)."""
+def _resource_outputs(token: str) -> frozenset[str]:
     module, name = _module(token), token.split(":")[2]
     return frozenset(_types.resource_pulumi_to_py_names(getattr(module, name)))
