@@ -46,9 +46,13 @@ class StackRefused(Exception):
     the line `pulumi preview` prints (pkg/cmd/pulumi/operations/preview.go prefixes validation
     errors with "validating stack config: ")."""
 
-    def __init__(self, message: str, hints: Sequence[str] = ()):
+    def __init__(
+        self, message: str, hints: Sequence[str] = (), location: tuple[Path, int] | None = None
+    ):
         super().__init__(message)
         self.hints = list(hints)
+        # Where in which file, when a file is broken: the CLI does not say it; the synth does.
+        self.location = location
 
 
 def _refused_value_hint(config: dict[Key, Value], key: Key, stack_file: Path) -> str:
@@ -100,7 +104,17 @@ def load_stack_config(
     crypter = Crypter()
     try:
         project = load_project(program_dir / "Pulumi.yaml")
+    except WorkspaceError as error:
+        raise StackRefused(str(error), location=error.location) from None
+    try:
         loaded = load_project_stack(project, stack_file)
+    except WorkspaceError as error:
+        # What `pulumi preview` prints for a stack file it cannot read
+        # (pkg/cmd/pulumi/operations/preview.go, getStackConfiguration).
+        raise StackRefused(
+            f"getting stack configuration: {error}", location=error.location
+        ) from None
+    try:
         config = loaded.config
         # `pulumi config set KEY VALUE` / `--secret`, applied before the CLI validates.
         for key, value in (overrides or {}).items():

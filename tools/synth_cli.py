@@ -184,7 +184,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # What `pulumi preview` prints (pkg/cmd/pulumi/operations/preview.go) before it runs
         # anything; the hints are the synth's own.
         # One line: the CLI's multi-line YAML errors ("unmarshal errors:\n  line 3: ...") too.
-        print("error: " + " ".join(str(error).split("\n")).replace("  ", " "), file=sys.stderr)
+        where = ""
+        if error.location:
+            path, line = error.location
+            where = f" ({path.name}" + (f", line {line})" if line else ")")
+        print(
+            "error: " + " ".join(str(error).split("\n")).replace("  ", " ") + where,
+            file=sys.stderr,
+        )
         for hint in error.hints:
             print(f"hint: {hint}", file=sys.stderr)
         return EXIT_CONFIG_ERROR

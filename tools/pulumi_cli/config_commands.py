@@ -62,6 +62,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+FLAGS = {"--stack", "-s", "--cwd", "-C", "--path", "--secret", "--plaintext", "--type",
+         "--raw", "--yes", "-y"}  # fmt: skip
+
+
+def _refuse_unknown_flags(argv: list[str]) -> None:
+    """spf13/pflag reads every word that starts with `-` before a `--` as flags: a negative
+    number is refused as a flag (`pulumi config set key -- -1` sets it)."""
+    for word in argv:
+        if word == "--":
+            return
+        if not word.startswith("-") or word == "-" or word.split("=", 1)[0] in FLAGS:
+            continue
+        if word.startswith("--"):
+            raise ConfigCommandError(f"unknown flag: {word.split('=', 1)[0]}")
+        unknown = next((c for c in word[1:] if f"-{c}" not in FLAGS), word[1])
+        raise ConfigCommandError(f"unknown shorthand flag: '{unknown}' in {word}")
+
+
 def run(
     command_line: str | list[str],
     program_dir: Path,
@@ -73,13 +91,18 @@ def run(
     argv = shlex.split(command_line) if isinstance(command_line, str) else list(command_line)
     if argv[:2] != ["pulumi", "config"]:
         raise ConfigCommandError(f"not a `pulumi config` command: {argv[:3]}")
+    _refuse_unknown_flags(argv[2:])
     try:
         args = _parser().parse_args(argv[2:])
     except (argparse.ArgumentError, SystemExit) as error:
         raise ConfigCommandError(f"unknown flag or argument: {error}") from None
-    if sum((args.secret, args.plaintext, bool(args.type))) > 1:
+    given = sorted(n for n, on in (("secret", args.secret), ("plaintext", args.plaintext),
+                                    ("type", bool(args.type))) if on)  # fmt: skip
+    if len(given) > 1:
+        # cobra's MarkFlagsMutuallyExclusive, which lists the flags given in sorted order.
         raise ConfigCommandError(
-            "if any flags in the group [secret plaintext type] are set none of the others can be"
+            "if any flags in the group [secret plaintext type] are set none of the others can "
+            f"be; [{' '.join(given)}] were all set"
         )
     stack = args.stack or default_stack
     if not stack:

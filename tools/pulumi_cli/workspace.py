@@ -22,7 +22,12 @@ from tools.pulumi_cli.project_schema import schema
 
 
 class WorkspaceError(ValueError):
-    """A file the CLI refuses to load, with the CLI's message."""
+    """A file the CLI refuses to load: `str()` is the CLI's message; `location` (file, line),
+    where known, is the harness's own addition, which the CLI does not print."""
+
+    def __init__(self, message: str, location: tuple[Path, int] | None = None):
+        super().__init__(message)
+        self.location = location
 
 
 @dataclass(frozen=True)
@@ -298,29 +303,52 @@ def validate_project_file(path: Path) -> dict:
         raise WorkspaceError(f"could not validate '{path}': {error}") from None
 
 
+def _stack_yaml(path: Path) -> object:
+    """The stack file as yaml.v3 reads it: a syntax error is "invalid YAML file: ..."
+    (encoding/marshal.go, yamlMarshaler.Unmarshal), a type error (a key twice) as it is."""
+    data = path.read_bytes()
+    try:
+        return yaml_v3.load(data)
+    except yaml_v3.GoYamlError as error:
+        prefix = "" if str(error).startswith("yaml: unmarshal errors") else "invalid YAML file: "
+        raise WorkspaceError(f"{prefix}{error}", (path, error.line)) from None
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise WorkspaceError(
+            f"invalid YAML file: yaml: line {line}: invalid UTF-8", (path, line)
+        ) from None
+
+
 def load_project_stack(project: Project, path: Path) -> ProjectStack:
     """loaders.go, LoadProjectStack and LoadProjectStackBytes."""
     if not path.exists():
         return ProjectStack({})
-    raw = _load(path)
+    raw = _stack_yaml(path)
     if raw is None:
         return ProjectStack({})
     if isinstance(raw, dict) and isinstance(raw.get("config"), dict):
         for key in raw["config"]:
             if not isinstance(key, str):
-                line = _line_of(path, ["config", key])
-                raise WorkspaceError(f"{path}: line {line}: expected only string keys, got '{key}'")
+                # Map.UnmarshalYAML's ParseKey refuses it (resource/config/key.go).
+                raise WorkspaceError(
+                    f"invalid YAML file: could not unmarshal map: could not parse {key} as a "
+                    "configuration key (configuration keys should be of the form "
+                    "`<namespace>:<name>`)",
+                    (path, _line_of(path, ["config", key])),
+                )
     try:
         document = _simplify_project(raw)
     except WorkspaceError as error:
-        raise WorkspaceError(f"{path}: line 1: {error}") from None
+        raise WorkspaceError(str(error), (path, 1)) from None
     config = document.get("config")
     if config is None:
         return ProjectStack({})
     if not isinstance(config, dict):
+        line = _line_of(path, ["config"])
         raise WorkspaceError(
-            f"{path}: line {_line_of(path, ['config'])}: could not unmarshal map: yaml: unmarshal "
-            f"errors: cannot unmarshal {_yaml_kind(config)} into map[string]config.Value"
+            "invalid YAML file: could not unmarshal map: yaml: unmarshal errors:\n"
+            f"  line {line}: cannot unmarshal {_yaml_kind(config)} into map[string]config.Value",
+            (path, line),
         )
     warnings = []
     empty = [key for key, value in config.items() if value is None]
@@ -340,7 +368,9 @@ def load_project_stack(project: Project, path: Path) -> ProjectStack:
         try:
             parsed = namespaced_key(project.name, key)
         except ConfigPathError as error:
-            raise WorkspaceError(f"{path}: could not unmarshal map: {error}") from None
+            raise WorkspaceError(
+                f"invalid YAML file: could not unmarshal map: {error}", (path, 0)
+            ) from None
         values[parsed] = Value("") if value is None else to_value(from_raw(value))
     return ProjectStack(values, warnings)
 

@@ -41,7 +41,35 @@ UINT64_RANGE = range(0, 2**64)
 
 
 class GoYamlError(ValueError):
-    """What yaml.v3 refuses, with its line."""
+    """What yaml.v3 refuses, with its line (0 where yaml.v3 names none)."""
+
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line
+
+
+# PyYAML words a few of libyaml's problems its own way; yaml.v3 is a port of libyaml
+# (gopkg.in/yaml.v3 scannerc.go), so the CLI prints libyaml's words.
+LIBYAML_WORDS = (
+    (
+        re.compile(r"mapping values are not allowed here"),
+        "mapping values are not allowed in this context",
+    ),
+    (
+        re.compile(r"found character .* that cannot start any token"),
+        "found character that cannot start any token",
+    ),
+)  # fmt: skip
+
+
+def _go_line(error: yaml.YAMLError) -> int:
+    """yaml.v3 decode.go, parser.fail: the context mark's line, else the problem mark's (both
+    0-based), one more for a scanner error; 0 when both are on the first line."""
+    scanner = isinstance(error, yaml.scanner.ScannerError)
+    for mark in (getattr(error, "context_mark", None), getattr(error, "problem_mark", None)):
+        if mark is not None and mark.line != 0:
+            return mark.line + (1 if scanner else 0)
+    return 0
 
 
 def go_parse_int(text: str, bits_range: range = INT64_RANGE) -> int | None:
@@ -131,11 +159,14 @@ class GoYamlLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, list | dict):
-                raise GoYamlError(f"yaml: line {key_node.start_mark.line + 1}: invalid map key")
+                line = key_node.start_mark.line + 1
+                raise GoYamlError(f"yaml: line {line}: invalid map key", line)
             if key in seen:
+                line = key_node.start_mark.line + 1
                 raise GoYamlError(
-                    f"yaml: unmarshal errors:\n  line {key_node.start_mark.line + 1}: mapping key "
-                    f'"{key}" already defined at line {seen[key]}'
+                    f"yaml: unmarshal errors:\n  line {line}: mapping key "
+                    f'"{key}" already defined at line {seen[key]}',
+                    line,
                 )
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
@@ -155,9 +186,12 @@ def load(text: str | bytes) -> object:
     try:
         return yaml.load(text, Loader=GoYamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise GoYamlError(f"yaml: {line}{getattr(error, 'problem', None) or error}") from None
+        line = _go_line(error)
+        problem = str(getattr(error, "problem", None) or error)
+        for pyyaml, libyaml in LIBYAML_WORDS:
+            problem = pyyaml.sub(libyaml, problem)
+        where = f"line {line}: " if line else ""
+        raise GoYamlError(f"yaml: {where}{problem}", line) from None
 
 
 MappingNode = yaml.MappingNode
