@@ -31,7 +31,10 @@ if settings.rotation.managed:
     rotation = DatabaseRotation(
         DATABASE_ROTATION.name,
         DatabaseRotationArgs.from_settings(
-            settings, secrets.db_credentials, secrets.kms_key.arn if secrets.kms_key else None
+            settings,
+            secrets.db_credentials,
+            secrets.kms_key.arn if secrets.kms_key else None,
+            secrets.credential_fields,
         ),
     )
     secrets.let_through(rotation.function_role_arn)

@@ -37,6 +37,10 @@ class DatabaseRotationArgs:
     secret: aws.secretsmanager.Secret
     # The key that encrypts the secret (the function decrypts and re-encrypts with it).
     secret_kms_key_arn: pulumi.Input[str] | None = None
+    # What must be written into the secret before rotation is turned on: enabling it runs
+    # testSecret on a transient AWSPENDING version (RotateSecret, RotateImmediately=false),
+    # during which nothing else may write the secret.
+    secret_ready: pulumi.Resource | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -45,6 +49,7 @@ class DatabaseRotationArgs:
         settings: Settings,
         secret: aws.secretsmanager.Secret,
         secret_kms_key_arn: pulumi.Input[str] | None,
+        secret_ready: pulumi.Resource | None = None,
     ) -> DatabaseRotationArgs:
         return cls(
             names=settings.names,
@@ -52,6 +57,7 @@ class DatabaseRotationArgs:
             rotation=settings.rotation,
             secret=secret,
             secret_kms_key_arn=secret_kms_key_arn,
+            secret_ready=secret_ready,
             tags=settings.tags,
         )
 
@@ -119,7 +125,9 @@ class DatabaseRotation(pulumi.ComponentResource):
             rotation_lambda_arn=self.function_arn,
             rotation_rules={"schedule_expression": args.rotation.schedule},
             rotate_immediately=False,
-            opts=children.options(None),
+            opts=children.options(
+                None, depends_on=[args.secret_ready] if args.secret_ready else None
+            ),
         )
         self.register_outputs(
             {"functionArn": self.function_arn, "schedule": args.rotation.schedule}

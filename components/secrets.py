@@ -83,6 +83,8 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
     db_credentials: aws.secretsmanager.Secret
     kms_key: aws.kms.Key | None
     database_password: pulumi.Output[str]
+    # Under managed rotation: what keeps db-credentials' non-credential fields current.
+    credential_fields: pulumi.Resource | None
 
     def __init__(
         self,
@@ -171,9 +173,10 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             args,
             ignore_changes=["secretString"] if managed else None,
         )
+        self.credential_fields = None
         if managed:
             # ...but what config says of the database still reaches the rotated value.
-            CredentialFields(
+            self.credential_fields = CredentialFields(
                 children.name("db-credentials-fields"),
                 secret_id=self.db_credentials.arn,
                 region=args.region,
