@@ -73,9 +73,10 @@ snapshot: $(RUNTIME_STAMP) ## refresh tests/snapshots after an intended change
 	$(PY) -m tools.synth --stack production --json > tests/snapshots/production.json
 	$(PY) -m tools.synth --stack production > tests/snapshots/production.txt
 
-bench: $(DEV_STAMP) ## synth and CLI benchmarks (ratios side by side), then the rotation proof
+bench: engine ## synth, CLI and engine benchmarks (side by side), the plan's agreement with the engine, the rotation proof
 	$(PY) -m bench.synth
 	$(PY) -m bench.manage_secrets
+	$(PY) -m bench.engine
 	$(PY) -m bench.rotation
 
 clean: ## remove .venv, the engine tier and caches
