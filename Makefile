@@ -8,7 +8,7 @@ STACK ?= production
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help synth plan install test lint unit engine preview policy workflows snapshot bench clean
+.PHONY: help synth plan install test lint unit proofs engine preview policy workflows snapshot bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -45,9 +45,14 @@ lint: $(DEV_STAMP) ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-# One worker per core: each has its own AWS emulator and caches.
-unit: $(DEV_STAMP) ## pytest, one worker per core
-	$(PY) -m pytest -n auto
+# One worker per core: each has its own AWS emulator and caches. The fast tier leaves out the
+# engine tier (tests marked engine) and the proofs against a real PostgreSQL (postgres).
+unit: $(DEV_STAMP) ## the fast tier: pytest without the engine tier and the real-PostgreSQL proofs
+	$(PY) -m pytest -n auto -m "not engine and not postgres"
+
+# The slow tiers alone (make test runs every tier in one pytest, one worker per core).
+proofs: engine ## the engine tier and the real-PostgreSQL proofs
+	ENGINE_TIER_REQUIRED=1 $(PY) -m pytest -n auto -m "engine or postgres"
 
 # The engine tier: the real Pulumi CLI (a compatible `pulumi` on PATH, else built from engine/cli's
 # Go module: about five minutes the first time, seconds once Go's build cache is warm) and the
@@ -67,7 +72,8 @@ workflows: $(DEV_STAMP) ## check-jsonschema and zizmor on the GitHub workflow an
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(VENV)/bin/zizmor --offline --config .github/zizmor.yml --min-severity medium .github/workflows/
 
-test: lint unit policy workflows ## everything CI runs
+test: lint engine policy workflows ## everything CI runs: every tier of pytest, the policy pack, the workflows
+	ENGINE_TIER_REQUIRED=1 $(PY) -m pytest -n auto
 
 snapshot: $(RUNTIME_STAMP) ## refresh tests/snapshots after an intended change
 	$(PY) -m tools.synth --stack production --json > tests/snapshots/production.json

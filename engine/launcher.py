@@ -23,6 +23,8 @@ from pathlib import Path
 from engine import layout
 
 PROGRAM_COMMANDS = {"up", "update", "preview", "refresh", "destroy"}
+# The address of a language server that serves every program (engine/program_host.py).
+SHARED_SERVER = "ENGINE_PROGRAM_SERVER"
 
 
 def _program_directory(args: list[str]) -> Path:
@@ -49,30 +51,47 @@ def _command(args: list[str]) -> str | None:
     return None
 
 
-def _serve(directory: Path):
-    """Starts the SDK's language server for the program in `directory`; returns (server, port)."""
+def serve_program(directory: Path | None, before_run=None, lock=None):
+    """Starts the SDK's language server for the program in `directory` (None: the directory the
+    CLI names in each run request, for a server shared by many runs); returns (server, port)."""
     import grpc
     from pulumi.runtime.proto import language_pb2_grpc
 
     from tools.sdk_internals import language_server
 
+    chosen: list[Path] = []
+
     def program() -> None:
-        runpy.run_path(str(directory), run_name="__main__")
+        runpy.run_path(str(chosen[-1]), run_name="__main__")
 
     server_impl, options = language_server(program)
     run = server_impl.Run
 
-    def run_with_config_environment(request, context):
-        os.environ["PULUMI_CONFIG"] = json.dumps(dict(request.config))
-        os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(list(request.configSecretKeys))
-        return run(request, context)
+    def run_in_its_directory(request, context):
+        folder = directory or Path(request.info.program_directory or request.pwd)
+        with lock or _NoLock():
+            if before_run:
+                before_run()
+            chosen.append(folder)
+            os.chdir(folder)
+            os.environ["PULUMI_CONFIG"] = json.dumps(dict(request.config))
+            os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(list(request.configSecretKeys))
+            return run(request, context)
 
-    server_impl.Run = run_with_config_environment
+    server_impl.Run = run_in_its_directory
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=options)
     language_pb2_grpc.add_LanguageRuntimeServicer_to_server(server_impl, server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     return server, port
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
 
 
 def main(argv: list[str]) -> int:
@@ -82,10 +101,15 @@ def main(argv: list[str]) -> int:
     args = list(argv)
     server = None
     if _command(args) in PROGRAM_COMMANDS and not any(a.startswith("--client") for a in args):
-        directory = _program_directory(args)
-        os.chdir(directory)
-        server, port = _serve(directory)
-        args += [f"--client=127.0.0.1:{port}", "--exec-kind", "auto.inline"]
+        shared = os.environ.get(SHARED_SERVER)
+        if shared:
+            address = shared  # an engine session's program host (engine/program_host.py)
+        else:
+            directory = _program_directory(args)
+            os.chdir(directory)
+            server, port = serve_program(directory)
+            address = f"127.0.0.1:{port}"
+        args += [f"--client={address}", "--exec-kind", "auto.inline"]
     child = subprocess.Popen([str(layout.CLI), *args])
     # Ctrl-C reaches the CLI through the terminal's process group; the CLI cancels cleanly, and
     # this process waits for it instead of dying first.

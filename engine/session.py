@@ -16,12 +16,14 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine import layout
+from engine.launcher import SHARED_SERVER
 from tools.aws_emulator import MotoServer, emulator_env
 
 PASSPHRASE = "engine-tier-passphrase"
@@ -73,13 +75,27 @@ class EngineSession:
         # stack name), unless it is given another copy's: a consumer and the stack it references.
         self._backends: dict[Path, Path] = {}
         self._copies = 0
+        self._host: subprocess.Popen | None = None
+        self._host_address = ""
 
     def __enter__(self) -> EngineSession:
         if self.moto is None:
             self.moto = MotoServer().start()
+        # One language server for every program this session runs (engine/program_host.py).
+        self._host = subprocess.Popen(
+            [sys.executable, "-P", "-m", "engine.program_host"],
+            env={**os.environ, "PYTHONPATH": str(layout.ROOT)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._host_address = f"127.0.0.1:{self._host.stdout.readline().strip()}"
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._host is not None:
+            self._host.stdin.close()
+            self._host.wait(timeout=30)
         if self._own_moto and self.moto is not None:
             self.moto.stop()
         shutil.rmtree(self.root, ignore_errors=True)
@@ -91,6 +107,7 @@ class EngineSession:
         return emulator_env(
             self.moto.endpoint,
             AWS_REGION="us-east-1",
+            **({SHARED_SERVER: self._host_address} if self._host_address else {}),
             PATH=f"{layout.BIN_DIR}{os.pathsep}{os.environ.get('PATH', '')}",
             PULUMI_HOME=str(self.home),
             **({"PULUMI_BACKEND_URL": f"file://{backend}"} if backend else {}),

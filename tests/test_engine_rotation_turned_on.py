@@ -12,7 +12,6 @@ import json
 import secrets as random_source
 
 import pytest
-from engine_tier import stack_up
 from test_engine_upgrades import up_as_an_operator_would
 
 from tools.postgres_server import PostgresServer
@@ -114,15 +113,3 @@ def test_turning_rotation_on_rotating_and_moving_the_database_keep_every_field(e
     assert FIELDS <= set(moved_to)
     assert _credentials(moved_to) == _credentials(finished)
     engine.pulumi(current, "preview", "--stack", "production", "--expect-no-changes").check()
-
-
-def test_a_new_stack_with_rotation_on_writes_every_field_once(engine):
-    engine.moto.reset()
-    project = engine.project(label="fresh-managed")
-    stack_up(engine, project, "production")
-    state = engine.pulumi(project, "stack", "export", "--stack", "production").check().json()
-    by_name = {r["urn"].rsplit("::", 1)[-1]: r for r in state["deployment"]["resources"]}
-    written = by_name["application-secrets-db-credentials"]["outputs"]["versionId"]
-    merged = by_name["application-secrets-db-credentials-fields"]["outputs"]["versionId"]
-    assert merged == written  # nothing to merge: AWSCURRENT is the stack's own first version
-    assert FIELDS <= set(_current(engine))

@@ -130,6 +130,19 @@ def test_the_cli_and_the_guides_commands_work_on_what_the_engine_made(engine, de
         assert done.returncode == 0, f"aws {' '.join(command)}: {done.stderr}"
 
 
+def test_a_new_stack_with_rotation_on_writes_every_field_once(engine, deployed):
+    state = engine.pulumi(deployed, "stack", "export", "--stack", "production").check().json()
+    by_name = {r["urn"].rsplit("::", 1)[-1]: r for r in state["deployment"]["resources"]}
+    written = by_name["application-secrets-db-credentials"]["outputs"]["versionId"]
+    merged = by_name["application-secrets-db-credentials-fields"]["outputs"]["versionId"]
+    assert merged == written  # nothing to merge: AWSCURRENT is the stack's own first version
+    current = engine.moto.client("secretsmanager").get_secret_value(
+        SecretId="programador-musical-production-db-credentials"
+    )
+    values = json.loads(current["SecretString"])
+    assert {"username", "password", "engine", "host", "port", "dbname", "masterarn"} <= set(values)
+
+
 def test_destroy_is_refused_for_the_protected_resources_and_leaves_the_emulator_alone(
     engine, deployed
 ):

@@ -22,6 +22,8 @@ from tools.rotation_lab import (
     with_servers,
 )
 
+pytestmark = pytest.mark.postgres
+
 # Two rotations: the first creates the second user, the second changes the first user's
 # password under a fleet that holds it.
 ROTATIONS = 2

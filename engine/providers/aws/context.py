@@ -9,9 +9,9 @@ The clients reach whatever AWS_ENDPOINT_URL names: in the engine tier, the moto 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, TypeVar
 
 from engine.providers.server import ProviderError
@@ -21,18 +21,31 @@ T = TypeVar("T")
 
 @dataclass
 class Clients:
+    """One botocore session for the provider's life (a session loads each service model once),
+    its clients per service and region, and the account, asked once."""
+
     region: str
     _made: dict = field(default_factory=dict)
+    _session: object = None
+    _account: str | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __call__(self, service: str, region: str | None = None):
         import botocore.session
 
         key = (service, region or self.region)
-        if key not in self._made:
-            self._made[key] = botocore.session.get_session().create_client(
-                service, region_name=key[1]
-            )
+        with self._lock:
+            if self._session is None:
+                self._session = botocore.session.get_session()
+            if key not in self._made:
+                self._made[key] = self._session.create_client(service, region_name=key[1])
         return self._made[key]
+
+    @property
+    def account(self) -> str:
+        if self._account is None:
+            self._account = self("sts").get_caller_identity()["Account"]
+        return self._account
 
 
 @dataclass
@@ -45,9 +58,9 @@ class Context:
     def client(self, service: str):
         return self.clients(service, self.region)
 
-    @cached_property
+    @property
     def account(self) -> str:
-        return self.clients("sts").get_caller_identity()["Account"]
+        return self.clients.account
 
     def arn(self, service: str, resource: str, regional: bool = True) -> str:
         return f"arn:aws:{service}:{self.region if regional else ''}:{self.account}:{resource}"

@@ -82,7 +82,9 @@ class AwsStandIn(StandIn):
     def _outputs(self, type_: str, inputs: dict, id_: str, computed: dict) -> dict:
         handler = handler_for(type_)
         outputs = {**inputs, **computed, "id": id_}
-        if handler.taggable and "tagsAll" in schema.resource_outputs(type_):
+        # pulumi-aws gives every resource with `tags` a computed `tagsAll` (tags plus the
+        # provider's default tags, which the stack sets none of).
+        if handler.taggable and "tags" in schema.resource_inputs(type_).properties:
             outputs["tagsAll"] = reveal(inputs.get("tags") or {})
         return outputs
 

@@ -13,11 +13,14 @@ import collections.abc
 import enum
 import importlib
 import inspect
+import json
+import os
 import sys
 import threading
 import typing
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import pulumi
 from pulumi import _types
@@ -106,16 +109,48 @@ def _module(token: str):
     raise ProviderError(f"pulumi-aws {token}: no such module in the installed SDK")
 
 
+def _as_dict(spec: Spec) -> dict:
+    return {
+        "kind": spec.kind,
+        "items": _as_dict(spec.items) if spec.items else None,
+        "properties": {k: _as_dict(v) for k, v in spec.properties.items()},
+        "required": sorted(spec.required),
+        "enum": list(spec.enum),
+    }
+
+
+def _from_dict(data: dict) -> Spec:
+    return Spec(
+        data["kind"],
+        _from_dict(data["items"]) if data["items"] else None,
+        {k: _from_dict(v) for k, v in data["properties"].items()},
+        frozenset(data["required"]),
+        tuple(data["enum"]),
+    )
+
+
+def _cache_file(token: str) -> Path:
+    """Where the schema of `token` read from this SDK version is kept between provider processes
+    (reading it imports the SDK's modules: most of a provider's start)."""
+    from engine.layout import TIER, sdk_plugin
+
+    version = sdk_plugin("pulumi_aws")[1]
+    return TIER / "schema" / version / (token.replace(":", "_").replace("/", "_") + ".json")
+
+
+@cache
 def resource_inputs(token: str) -> Spec:
     """The input properties of resource `token` (`aws:secretsmanager/secret:Secret`)."""
+    cached = _cache_file(token)
+    if cached.exists():
+        return _from_dict(json.loads(cached.read_text()))
     with _READING:
-        return _resource_inputs(token)
-
-
-def resource_outputs(token: str) -> frozenset[str]:
-    """Every output property of resource `token` (inputs and computed ones)."""
-    with _READING:
-        return _resource_outputs(token)
+        spec = _resource_inputs(token)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}")
+    partial.write_text(json.dumps(_as_dict(spec)))
+    partial.replace(cached)
+    return spec
 
 
 @cache
@@ -130,9 +165,3 @@ def _resource_inputs(token: str) -> Spec:
     if args_class is None:
         raise ProviderError(f"{token}: not a resource of the installed pulumi-aws SDK")
     return _object(args_class)
-
-
-@cache
-def _resource_outputs(token: str) -> frozenset[str]:
-    module, name = _module(token), token.split(":")[2]
-    return frozenset(_types.resource_pulumi_to_py_names(getattr(module, name)))
