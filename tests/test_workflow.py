@@ -133,3 +133,28 @@ def test_the_change_plan_step_writes_the_plan_to_the_job_summary(tmp_path):
     assert lines[2].startswith(f"Change plan (production): {base} => this working tree")
     unchanged = len(json.loads(base.read_text())["resources"])
     assert f"    0 changes. {unchanged} unchanged" in lines and lines[-1] == "```"
+
+
+def test_a_failed_stage_of_a_pipe_fails_the_step(tmp_path):
+    # `shell: bash` makes GitHub run each step with `bash --noprofile --norc -eo pipefail {0}`
+    # (the default for a bare `run:` is `bash -e {0}`, which lets `make plan ... | tee` pass).
+    assert WORKFLOW["defaults"] == {"run": {"shell": "bash"}}
+    assert all("shell" not in step for job in JOBS.values() for step in job["steps"])
+    (step,) = [
+        s for s in JOBS["plan"]["steps"] if s.get("name") == "Change plan against the base branch"
+    ]
+    environment = {
+        **os.environ,
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "BASE_SHA": "no-such-commit",
+        "PULUMI_STACK": "production",
+    }
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "neither a saved `synth --json` file nor a commit" in done.stderr

@@ -1,0 +1,58 @@
+"""The README's first command on a machine that has only what `make synth` installs: a virtualenv
+built from requirements.txt alone (uv, from its cache) runs the offline synth and a change plan
+against a saved render and against a commit, as `make synth` and `make plan` do."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def runtime_only(tmp_path_factory) -> str:
+    environment = tmp_path_factory.mktemp("runtime") / "venv"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "uv",
+            "venv",
+            "--quiet",
+            "--python",
+            sys.executable,
+            str(environment),
+        ],
+        check=True,
+    )
+    python = str(environment / "bin" / "python")
+    installed = subprocess.run(
+        [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python,
+         "-r", str(ROOT / "requirements.txt")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    return python
+
+
+def _synth(python: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [python, "-m", "tools.synth", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_make_synth_runs_from_requirements_txt_alone(runtime_only):
+    done = _synth(runtime_only)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("to create") and "Traceback" not in done.stderr
+
+
+def test_make_plan_runs_from_requirements_txt_alone(runtime_only, tmp_path):
+    saved = tmp_path / "base.json"
+    saved.write_text(_synth(runtime_only, "--json").stdout)
+    for base in (str(saved), "HEAD"):
+        done = _synth(runtime_only, "--diff", base)
+        assert done.returncode == 0, done.stderr
+        assert "Change plan (production)" in done.stdout
