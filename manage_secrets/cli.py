@@ -18,6 +18,7 @@ from manage_secrets.errors import (
     EXIT_CHECKS_FAILED,
     EXIT_CODES_HELP,
     EXIT_INTERNAL,
+    EXIT_MISSING_DEPENDENCY,
     EXIT_OK,
     EXIT_USAGE,
     CliError,
@@ -45,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "--app", default=DEFAULT_APP, help=f"application name, default {DEFAULT_APP}"
+    )
+    common.add_argument(
+        "--project-dir",
+        type=Path,
+        help="the checkout of the stack to act on (default: MANAGE_SECRETS_PROJECT_DIR, else the "
+        "checkout the working directory is in)",
     )
     parser = _Parser(
         prog="python -m manage_secrets",
@@ -242,8 +249,13 @@ class _LazyAws:
 
 def run(args: argparse.Namespace) -> int:
     from manage_secrets import reading
+    from manage_secrets.project import find_project
     from manage_secrets.pulumi_runner import PulumiPlan
 
+    project = find_project(args.project_dir)
+    if args.stack is not None and args.command != "list":
+        # `list --stack` filters what AWS holds, which may include stacks of other checkouts.
+        args.stack = project.stack(args.stack)
     names = StackNames(args.app, args.stack or "production")
     aws = _LazyAws(args.region)
     command = args.command
@@ -277,7 +289,7 @@ def run(args: argparse.Namespace) -> int:
         print(migration.describe())
         if args.dry_run or not migration.mapped:
             return EXIT_OK
-        plan = PulumiPlan(names.stack)
+        plan = PulumiPlan(names.stack, project.directory)
         for _, key, value in migration.mapped:
             plan.config_set(key, value, secret=True)
         plan.execute(args.yes)
@@ -293,7 +305,7 @@ def run(args: argparse.Namespace) -> int:
 
         print(rotate_now(aws, names.db_credentials, names.rotation_function, args.wait))
     else:
-        plan = PulumiPlan(names.stack)
+        plan = PulumiPlan(names.stack, project.directory)
         if command == "update-value":
             _update_value(plan, names, args.key, args.value)
         elif command == "rotate-jwt":
@@ -350,8 +362,24 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _dependencies_missing() -> str | None:
+    """A `pip install .` without the `cli` extra installs the code without botocore."""
+    import importlib.util
+
+    if importlib.util.find_spec("botocore") is None:
+        return (
+            "manage_secrets: botocore is not installed: install the CLI with its dependencies, "
+            "`pip install '.[cli]'` from a checkout of the stack"
+        )
+    return None
+
+
 def console_main() -> None:
     """`manage-secrets` and `python -m manage_secrets`: one process, one command."""
+    missing = _dependencies_missing()
+    if missing:
+        print(missing, file=sys.stderr)
+        sys.exit(EXIT_MISSING_DEPENDENCY)
     # Cyclic GC passes while botocore loads its service models (large dicts of dicts) are pure
     # overhead in a one-shot process: one such pass cost a `list` 40 ms (bench/manage_secrets.py).
     gc.disable()

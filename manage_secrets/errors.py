@@ -24,6 +24,9 @@ EXIT_UNKEEPABLE_VALUE = 17
 EXIT_ROTATION_STUCK = 18
 EXIT_ROTATION_INCOMPLETE = 19
 EXIT_DATABASE = 20
+EXIT_NO_PROJECT = 21
+EXIT_MISSING_DEPENDENCY = 22
+EXIT_NOT_VERIFIED = 23
 EXIT_USAGE = 64
 EXIT_INTERNAL = 70
 
@@ -50,6 +53,13 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (EXIT_ROTATION_STUCK, "rotate-db: no rotation configured, or a version stuck in AWSPENDING"),
     (EXIT_ROTATION_INCOMPLETE, "rotate-db: the new version did not become AWSCURRENT in time"),
     (EXIT_DATABASE, "bootstrap-db-user: the database is unreachable or refused the session"),
+    (EXIT_NO_PROJECT, "no checkout of the stack here: run from one, or pass --project-dir"),
+    (EXIT_MISSING_DEPENDENCY, "installed without its dependencies: pip install '.[cli]'"),
+    (
+        EXIT_NOT_VERIFIED,
+        "the database server could not be verified (TLS: bundle, certificate, host name); "
+        "nothing was sent",
+    ),
     (EXIT_USAGE, "bad arguments (nothing runs; what was typed after a key is never repeated)"),
     (EXIT_INTERNAL, "unexpected error: rerun with MANAGE_SECRETS_DEBUG=1 and report it"),
     (EXIT_INTERRUPTED, "interrupted (Ctrl-C)"),

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from manage_secrets.errors import EXIT_ABORTED, EXIT_NO_PULUMI, EXIT_PULUMI_FAILED, CliError
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-
 
 @dataclass(frozen=True)
 class PulumiCommand:
@@ -30,12 +28,14 @@ class PulumiCommand:
 @dataclass
 class PulumiPlan:
     stack: str
+    # The checkout Pulumi runs in (manage_secrets/project.py), never where this code is installed.
+    project_dir: Path
     commands: list[PulumiCommand] = field(default_factory=list)
     # Steps after the Pulumi commands (e.g. applying the password to RDS): (shown, action).
     then: list[tuple[str, Callable[[], str]]] = field(default_factory=list)
 
     def _common(self) -> tuple[str, ...]:
-        return ("--stack", self.stack, "--cwd", str(PROJECT_DIR))
+        return ("--stack", self.stack, "--cwd", str(self.project_dir))
 
     def config_set(self, key: str, value: str, secret: bool = False) -> PulumiPlan:
         if secret:

@@ -4,11 +4,8 @@ installed as a user installs it."""
 from __future__ import annotations
 
 import ast
-import os
-import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 from conftest import ROOT
@@ -87,46 +84,3 @@ def test_the_cli_starts_without_the_pulumi_sdk_or_boto3():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
-
-
-def test_pip_install_cli_extra_gives_a_working_manage_secrets(tmp_path):
-    """`pip install '.[cli]'` in a new virtualenv, then the console script, run away from the
-    checkout so nothing comes from it."""
-    # A copy of the checkout: pip builds in the source tree and would leave build/ behind.
-    source = tmp_path / "source"
-    shutil.copytree(
-        ROOT,
-        source,
-        ignore=shutil.ignore_patterns(".*", "venv", "build", "*.egg-info", "__pycache__"),
-    )
-    environment = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(environment)
-    pip = [str(environment / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
-    installed = subprocess.run(
-        [*pip, "install", "--quiet", f"{source}[cli]"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PIP_NO_INPUT": "1"},
-    )
-    assert installed.returncode == 0, installed.stderr[-2000:]
-    script = environment / "bin" / "manage-secrets"
-    helped = subprocess.run(
-        [str(script), "--help"], cwd=tmp_path, capture_output=True, text=True, env={"PATH": ""}
-    )
-    assert helped.returncode == 0, helped.stderr
-    assert "doctor" in helped.stdout and "rotate-db" in helped.stdout
-    # A real command runs too: with no region anywhere it stops with its one-line error.
-    listed = subprocess.run(
-        [str(script), "list", "--stack", "production"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={"PATH": "", "HOME": str(tmp_path)},
-    )
-    assert listed.returncode != 0 and "Traceback" not in listed.stderr
-    assert "region" in listed.stderr and len(listed.stderr.strip().splitlines()) == 1
-    (site,) = (environment / "lib").glob("python3*/site-packages")
-    assert {"stack_model", "settings", "components", "manage_secrets"} <= {
-        p.name for p in site.iterdir()
-    }
-    assert not (site / "tools").exists() and not (site / "tests").exists()
