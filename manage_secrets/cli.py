@@ -83,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument(
         "--regions", default="", help="comma-separated regions to look for the secrets too"
     )
+    doctor.add_argument(
+        "--sign-in",
+        action="store_true",
+        help="also sign in with db-credentials' current version (TLS verified as its host)",
+    )
+    doctor.add_argument("--connect", metavar="HOST:PORT", help="with --sign-in: a port forward")
+    _database_options(doctor)
     command("restore", "cancel a planned deletion inside the recovery window").add_argument("name")
     adopt = command(
         "adopt",
@@ -146,10 +153,27 @@ def _parser() -> argparse.ArgumentParser:
     bootstrap.add_argument(
         "--connect",
         metavar="HOST:PORT",
-        help="reach the database here instead of the secret's host (an SSM port forward)",
+        help="reach the database here instead of the secret's host (an SSM port forward); the "
+        "server must still prove to be the secret's host",
     )
+    _database_options(bootstrap)
     write("delete", "`pulumi destroy`; protected resources stay unless protect was turned off")
     return parser
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ca-bundle",
+        type=Path,
+        metavar="FILE",
+        help="RDS certificate bundle the server is verified with (default: "
+        "MANAGE_SECRETS_RDS_CA_BUNDLE); AWS publishes it as global-bundle.pem",
+    )
+    parser.add_argument(
+        "--insecure-plaintext-for-local-tests",
+        action="store_true",
+        help="no TLS at all, to a loopback address only: for a local test database, never RDS",
+    )
 
 
 def _token(given: str | None) -> str:
@@ -273,7 +297,15 @@ def run(args: argparse.Namespace) -> int:
         from manage_secrets.doctor import Doctor, report
 
         regions = [r.strip() for r in args.regions.split(",") if r.strip()]
-        text, healthy = report(Doctor(aws, names, regions).run(), names, aws.region)
+        doctor = Doctor(aws, names, regions)
+        if args.sign_in:
+            from manage_secrets.database import Address, Tls
+
+            doctor.database = (
+                Tls.from_options(args.ca_bundle, args.insecure_plaintext_for_local_tests),
+                Address.parse(args.connect) if args.connect else None,
+            )
+        text, healthy = report(doctor.run(), names, aws.region)
         print(text)
         return EXIT_OK if healthy else EXIT_CHECKS_FAILED
     elif command == "adopt":
@@ -296,10 +328,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"next: pulumi preview --stack {names.stack}, then pulumi up")
     elif command == "bootstrap-db-user":
         from manage_secrets.bootstrap import bootstrap_user
-        from manage_secrets.database import Address
+        from manage_secrets.database import Address, Tls
 
         address = Address.parse(args.connect) if args.connect else None
-        print(bootstrap_user(aws, names.db_credentials, address))
+        tls = Tls.from_options(args.ca_bundle, args.insecure_plaintext_for_local_tests)
+        print(bootstrap_user(aws, names.db_credentials, address, tls))
     elif command == "rotate-db" and _managed_rotation(aws, names, args):
         from manage_secrets.managed_rotation import rotate_now
 

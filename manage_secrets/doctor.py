@@ -28,6 +28,8 @@ class Doctor:
         self.checks: list[Check] = []
         self.described: dict[str, dict] = {}
         self.keys: dict[tuple[str, str | None], dict] = {}
+        # (Tls, Address or None) when the current credentials are to be tried (--sign-in).
+        self.database = None
 
     def record(self, title: str, passed: bool, detail: str = "", fix: str = "") -> None:
         self.checks.append(Check(title, passed, detail, fix))
@@ -64,9 +66,11 @@ class Doctor:
         self._role()
         self._task_definition()
         self._kms_keys()
-        from manage_secrets.doctor_rotation import check_rotation
+        from manage_secrets.doctor_rotation import check_rotation, check_sign_in
 
         check_rotation(self)
+        if self.database is not None:
+            check_sign_in(self)
         return self.checks
 
     def _secret(self, name: str) -> None:

