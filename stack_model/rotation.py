@@ -26,9 +26,10 @@ ROTATION_APPLICATION_CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLI
 # The output of the application's template that names its function.
 ROTATION_FUNCTION_OUTPUT = "RotationLambdaARN"
 # What the function leaves out of the passwords it generates (GetRandomPassword's
-# ExcludeCharacters): what RDS refuses in a password, plus the quotes and backslash that break
-# naive quoting, as the function's own default does.
-ROTATION_EXCLUDE_CHARACTERS = "/@\"'\\"
+# ExcludeCharacters), as the function's own default does (`:/@"'\`, the application's
+# template's EXCLUDE_CHARACTERS): what RDS refuses in a password, the quotes and backslash that
+# break naive quoting, and the colon that ends a .pgpass field or a URL's user part.
+ROTATION_EXCLUDE_CHARACTERS = ":/@\"'\\"
 
 # The alternating users: the function's get_alt_username appends "_clone" to the current user,
 # or strips it, and refuses a name that would pass PostgreSQL's 63-character identifier limit.

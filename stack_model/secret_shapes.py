@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 from urllib.parse import quote
 
-# RDS PostgreSQL rejects "/", "@", '"' and spaces in a master password; "'" is left out too
-# because it breaks naive shell quoting in runbooks. What remains is safe once percent-encoded.
-PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>:?"
+# RDS PostgreSQL rejects "/", "@", '"' and spaces in a master password; "'" and "\" break naive
+# quoting, and ":" a .pgpass line or a hand-built URL: the first password leaves out what the
+# rotation function leaves out of every later one (stack_model/rotation.py).
+PASSWORD_SPECIAL_CHARACTERS = "!#$%&*()-_=+[]{}<>?"
 RDS_FORBIDDEN_PASSWORD_CHARACTERS = frozenset('/@" ')
 # What RDS for PostgreSQL accepts as a master password: 8 to 128 printable ASCII characters
 # other than the forbidden ones (CreateDBInstance, MasterUserPassword).
