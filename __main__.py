@@ -6,6 +6,8 @@ from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
 from components.log_encryption import LogEncryption, LogEncryptionArgs
 from components.monitoring import SecretsMonitoring, SecretsMonitoringArgs
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
+from components.service_restarts import ServiceRestarts, ServiceRestartsArgs, Trigger
+from components.signals import rotation_event_rule
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
 from outputs_contract import export_outputs
 from settings.program import settings_from_pulumi
@@ -16,6 +18,7 @@ from stack_model.logical_names import (
     LOG_ENCRYPTION,
     MONITORING,
     SECRETS,
+    SERVICE_RESTARTS,
     TASK,
 )
 
@@ -65,7 +68,20 @@ task = ApplicationTaskDefinition(
 #    every principal but the execution role and that role is denied.
 secrets.attach_resource_policies(settings.secrets_administrator_role_arn)
 
-# 6. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
+# 6. No task outlives a rotation: each successful one redeploys the services that read the
+#    secrets (rotationRestartServices; docs/rotation.md).
+if rotation and settings.restart_services:
+    db_rotated = Trigger(
+        "db-rotation",
+        secrets.db_credentials.arn.apply(
+            lambda arn: rotation_event_rule("RotationSucceeded", [arn])
+        ),
+    )
+    ServiceRestarts(
+        SERVICE_RESTARTS.name, ServiceRestartsArgs.from_settings(settings, [db_rotated])
+    )
+
+# 7. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
 #    AWS/Usage call counts, and EventBridge rotation events, all notifying one SNS topic.
 trail_log_group = settings.monitoring.cloudtrail_log_group
 if settings.monitoring.create_trail:
@@ -76,7 +92,7 @@ monitoring = SecretsMonitoring(
     SecretsMonitoringArgs.from_settings(settings, secrets, trail_log_group),
 )
 
-# 7. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).
+# 8. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).
 export_outputs(
     {
         "appSecretsArn": secrets.app_secrets.arn,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 
+from tools import long_lived_tasks
 from tools.jwt_rollover import prove_rollover
 from tools.rotation_lab import compare, summary
 
@@ -20,9 +21,12 @@ ROTATIONS = 20
 
 def main() -> int:
     print(prove_rollover(start_generation=0))
+    restarted, kept = long_lived_tasks.compare(ROTATIONS)
+    print(long_lived_tasks.summary(ROTATIONS, restarted, kept))
     managed, previous = compare(ROTATIONS)
     print(summary(ROTATIONS, managed, previous))
-    return 0 if managed.failed == 0 and previous.failed > 0 else 1
+    proven = restarted.failed == 0 < kept.failed and managed.failed == 0 < previous.failed
+    return 0 if proven else 1
 
 
 if __name__ == "__main__":

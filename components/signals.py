@@ -74,15 +74,20 @@ def rotation_event_pattern(event_name: str, arns: Sequence[str]) -> str:
     )
 
 
-def rotation_failed_event_rule(arns: Sequence[str]) -> str:
+def rotation_event_rule(event_name: str, arns: Sequence[str]) -> str:
+    """EventBridge's pattern for a rotation service event of these secrets."""
     return json.dumps(
         {
             "source": ["aws.secretsmanager"],
             "detail-type": ["AWS Service Event via CloudTrail"],
             "detail": {
                 "eventSource": [EVENT_SOURCE],
-                "eventName": ["RotationFailed"],
+                "eventName": [event_name],
                 "additionalEventData": {"SecretId": list(arns)},
             },
         }
     )
+
+
+def rotation_failed_event_rule(arns: Sequence[str]) -> str:
+    return rotation_event_rule("RotationFailed", arns)

@@ -334,8 +334,13 @@ def run(args: argparse.Namespace) -> int:
         tls = Tls.from_options(args.ca_bundle, args.insecure_plaintext_for_local_tests)
         print(bootstrap_user(aws, names.db_credentials, address, tls))
     elif command == "rotate-db" and _managed_rotation(aws, names, args):
-        from manage_secrets.managed_rotation import rotate_now
+        from manage_secrets import task_age
+        from manage_secrets.managed_rotation import rotate_now, rotation_state
 
+        state = rotation_state(aws, names.db_credentials)
+        if state.enabled and not state.pending:  # a rotation will be requested
+            for warning in task_age.warnings(aws, names, state.last_rotated):
+                print(f"manage_secrets: warning: {warning}", file=sys.stderr)
         print(rotate_now(aws, names.db_credentials, names.rotation_function, args.wait))
     else:
         plan = PulumiPlan(names.stack, project.directory)

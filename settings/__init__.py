@@ -107,6 +107,7 @@ def load_settings(
         customer_managed_key=reader.value("kmsCustomerManagedKey"),
         secrets_administrator_role_arn=rules.administrator_role(reader),
         replica_regions=rules.replica_regions(reader, region),
+        restart_services=rules.restart_services(reader),
         recovery_window_in_days=window,
         protect=protect,
         extra_tags=tags(reader, monitoring.create_trail),

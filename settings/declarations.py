@@ -232,6 +232,15 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         default=[],
     ),
     _key(
+        "rotationRestartServices",
+        "array",
+        "ECS services (`cluster/service`) that read the secrets: each successful rotation of "
+        "db-credentials forces a new deployment of them, so no task outlives one rotation "
+        "(docs/rotation.md).",
+        "a list of `cluster/service` names (letters, digits, hyphens, underscores), each once",
+        default=[],
+    ),
+    _key(
         "kmsCustomerManagedKey",
         "boolean",
         "Encrypt both secrets with a customer-managed KMS key created by this stack (rotation on, "

@@ -83,6 +83,8 @@ class Settings:
     customer_managed_key: bool
     # Regions with a replica of both secrets.
     replica_regions: tuple[str, ...]
+    # ECS services (`cluster/service`) redeployed after each rotation.
+    restart_services: tuple[str, ...]
     # The role that keeps full access when each secret's resource policy denies everyone else.
     secrets_administrator_role_arn: str | None
     recovery_window_in_days: int

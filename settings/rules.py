@@ -32,6 +32,7 @@ from stack_model.aws_limits import (
     tag_text_ok,
 )
 from stack_model.naming import StackNames
+from stack_model.restarts import SERVICE
 from stack_model.rotation import MAX_ROTATED_USERNAME, schedule_problem
 from stack_model.secret_shapes import ROTATED_TOGETHER, secret_keys
 
@@ -304,6 +305,17 @@ def _ids(reader: Reader, key: str, pattern: re.Pattern, required: bool) -> tuple
         reader.problem(
             key, [], f"at least one ID with rotationManaged=true: {BY_NAME[key].accepted}"
         )
+    return tuple(seen)
+
+
+def restart_services(reader: Reader) -> tuple[str, ...]:
+    services = reader.value("rotationRestartServices") or []
+    seen: list[str] = []
+    for entry in services:
+        if not isinstance(entry, str) or not SERVICE.fullmatch(entry) or entry in seen:
+            reader.problem("rotationRestartServices", entry)
+        else:
+            seen.append(entry)
     return tuple(seen)
 
 

@@ -24,6 +24,7 @@ AUDIT_TRAIL = Component("programador-musical:monitoring:AuditTrail", "audit-trai
 MONITORING = Component("programador-musical:monitoring:SecretsMonitoring", "secrets-monitoring")
 DATABASE_ROTATION = Component("programador-musical:secrets:DatabaseRotation", "database-rotation")
 LOG_ENCRYPTION = Component("programador-musical:monitoring:LogEncryption", "log-encryption")
+SERVICE_RESTARTS = Component("programador-musical:ecs:ServiceRestarts", "service-restarts")
 
 # Child roles other code refers to (the rest appear only in their component).
 APP_SECRETS = "app-secrets"  # the secret and its version

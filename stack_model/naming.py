@@ -124,3 +124,19 @@ class StackNames:
     def trail_delivery_role(self) -> str:
         """The role CloudTrail assumes to write to the log group, and its inline policy."""
         return f"{self.prefix}-cloudtrail-logs"
+
+    @property
+    def restart_state_machine(self) -> str:
+        """The Step Functions state machine that redeploys the services after a rotation."""
+        return f"{self.prefix}-restart-services"
+
+    @property
+    def restart_role(self) -> str:
+        return f"{self.prefix}-restart-services"
+
+    @property
+    def restart_trigger_role(self) -> str:
+        return f"{self.prefix}-restart-trigger"
+
+    def restart_rule(self, trigger: str) -> str:
+        return f"{self.prefix}-restart-on-{trigger}"

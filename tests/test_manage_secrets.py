@@ -22,6 +22,7 @@ from tools.aws_emulator import (
     FaultServer,
     MotoServer,
     PolicySimulator,
+    RunningTasks,
     deploy,
     emulator_env,
 )
@@ -1043,3 +1044,35 @@ def test_doctor_warns_when_the_managed_rotation_never_ran():
     assert never.warning and never.passed
     assert "rotate-db" in never.fix
     assert all(c.passed for c in doctor.checks)
+
+
+@pytest.mark.mutates
+def test_rotate_db_warns_about_tasks_that_started_before_the_last_rotation(aws, moto, stack):
+    from tools.rotation_driver import AlternatingUsersRotation
+    from tools.rotation_function import RotationFunction
+
+    secrets = moto.client("secretsmanager")
+    function = AlternatingUsersRotation(secrets, DB, lambda c: _Session(), lambda c: True)
+    # Nothing redeploys the services: the CLI cannot see the tasks, and says so.
+    with RotationFunction(secrets, DB, function.steps):
+        unseen = aws("rotate-db")
+    assert unseen.returncode == 0, unseen.stderr
+    assert "nothing redeploys the services after one (rotationRestartServices)" in unseen.stderr
+    # The stack's redeployment exists, and a task of its service started before the rotation.
+    from stack_model.restarts import restart_definition
+
+    iam_role = moto.client("iam").create_role(RoleName="sfn", AssumeRolePolicyDocument="{}")
+    moto.client("stepfunctions").create_state_machine(
+        name=f"{PREFIX}-restart-services",
+        definition=restart_definition([f"{PREFIX}/app"]),
+        roleArn=iam_role["Role"]["Arn"],
+    )
+    last = secrets.describe_secret(SecretId=DB)["LastRotatedDate"].timestamp()
+    with (
+        RunningTasks(PREFIX, [last - 3600, last + 60]) as tasks,
+        RotationFunction(secrets, DB, function.steps),
+    ):
+        seen = aws("rotate-db", env=cli_env(moto.endpoint, AWS_ENDPOINT_URL_ECS=tasks.endpoint))
+    assert seen.returncode == 0, seen.stderr
+    assert f"1 task(s) of {PREFIX}/app started before the last rotation" in seen.stderr
+    assert f"aws ecs wait services-stable --cluster {PREFIX} --services app" in seen.stderr

@@ -30,6 +30,7 @@ def test_components_come_in_the_order_main_declares_them(production):
             "ecs-execution-role",
             "log-encryption",
             "application-task",
+            "service-restarts",
             "audit-trail",
             "secrets-monitoring",
         ]

@@ -9,6 +9,7 @@ import secrets as random_source
 
 import pytest
 
+from tools import long_lived_tasks
 from tools.aws_emulator import MotoServer
 from tools.jwt_rollover import keys_at, prove_rollover, sign, verifies
 from tools.postgres_server import PostgresServer
@@ -41,6 +42,13 @@ def test_the_previous_scheme_loses_logins_under_the_same_load():
     previous = with_servers(run_previous_scheme, ROTATIONS)
     assert previous.logins > 50
     assert previous.failed > 0
+
+
+def test_long_lived_tasks_fail_without_restarts_and_never_with_them():
+    # Three rotations: a task from before the first fails at the second's setSecret.
+    restarted, kept = long_lived_tasks.compare(3)
+    assert restarted.logins > 100 and restarted.failed == 0
+    assert kept.failed > 0
 
 
 def test_a_token_survives_one_jwt_rotation_and_not_two():

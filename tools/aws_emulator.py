@@ -296,6 +296,7 @@ class _StubAws:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                stub.target = self.headers.get("X-Amz-Target", "")
                 status, headers, text = stub.answer(body)
                 self.send_response(status)
                 for name, value in headers.items():
@@ -372,3 +373,29 @@ class PolicySimulator(_StubAws):
                 "</RequestId></ResponseMetadata></SimulatePrincipalPolicyResponse>"
             ),
         )
+
+
+class RunningTasks(_StubAws):
+    """ECS's ListTasks and DescribeTasks (JSON protocol) for one service's running tasks, each
+    with its startedAt: moto launches no task for a service and records no start time. The CLI
+    reaches it through AWS_ENDPOINT_URL_ECS while every other service stays on moto."""
+
+    def __init__(self, cluster: str, started: list[float]):
+        super().__init__()
+        self.cluster, self.started = cluster, started
+
+    def _arn(self, index: int) -> str:
+        return f"arn:aws:ecs:{REGION}:123456789012:task/{self.cluster}/task{index}"
+
+    def answer(self, body: str) -> tuple[int, dict, str]:
+        if self.target.endswith(".ListTasks"):
+            answer = {"taskArns": [self._arn(i) for i in range(len(self.started))]}
+        else:
+            answer = {
+                "tasks": [
+                    {"taskArn": self._arn(i), "lastStatus": "RUNNING", "startedAt": at}
+                    for i, at in enumerate(self.started)
+                ],
+                "failures": [],
+            }
+        return 200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(answer)

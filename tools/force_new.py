@@ -100,6 +100,9 @@ FORCE_NEW: dict[str, ForceNew] = {
     "aws:cloudwatch/eventTarget:EventTarget": _entry(
         AWS + "events/target.go", "eventBusName", "rule", "targetId"
     ),
+    "aws:sfn/stateMachine:StateMachine": _entry(
+        AWS + "sfn/state_machine.go", "name", "namePrefix", "type"
+    ),
     "aws:sns/topic:Topic": _entry(AWS + "sns/topic.go", "name", "namePrefix", "fifoTopic"),
     "aws:sns/topicPolicy:TopicPolicy": _entry(AWS + "sns/topic_policy.go", "arn"),
     "aws:sns/topicSubscription:TopicSubscription": _entry(

@@ -198,6 +198,10 @@ RESOURCE_STATES: dict[str, Callable[[_Resource], tuple[str, dict]]] = {
         {"arn": r.arn("events", f"rule/{r.physical}")},
     ),
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+    "aws:sfn/stateMachine:StateMachine": lambda r: (
+        r.arn("states", f"stateMachine:{r.physical}"),
+        {"arn": r.arn("states", f"stateMachine:{r.physical}")},
+    ),
     "aws:cloudtrail/trail:Trail": lambda r: (
         r.physical,
         {"arn": r.arn("cloudtrail", f"trail/{r.physical}")},

@@ -1,0 +1,131 @@
+"""Forced redeployments of the application's ECS services after each rotation, so that no task
+outlives one (stack_model/restarts.py says why): EventBridge matches the rotation's success and
+starts a Step Functions state machine that calls ECS UpdateService for each service.
+
+Least privilege: the state machine may update exactly those services, and EventBridge may start
+exactly that state machine; both roles are assumable only by their service, for this account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.children import Children
+from settings.model import Settings
+from stack_model.logical_names import SERVICE_RESTARTS
+from stack_model.naming import StackNames
+from stack_model.policy_documents import assumable_by, policy_document, statement
+from stack_model.restarts import restart_definition, service_arn
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """An EventBridge pattern that starts the redeployment (`name` names its rule)."""
+
+    name: str
+    event_pattern: pulumi.Input[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceRestartsArgs:
+    names: StackNames
+    services: Sequence[str]
+    triggers: Sequence[Trigger]
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, triggers: Sequence[Trigger]) -> ServiceRestartsArgs:
+        return cls(
+            names=settings.names,
+            services=settings.restart_services,
+            triggers=triggers,
+            tags=settings.tags,
+        )
+
+
+def _trusting(service: str, account: str) -> str:
+    return assumable_by(service, {"StringEquals": {"aws:SourceAccount": account}})
+
+
+class ServiceRestarts(pulumi.ComponentResource):
+    state_machine: aws.sfn.StateMachine
+
+    def __init__(
+        self, name: str, args: ServiceRestartsArgs, opts: pulumi.ResourceOptions | None = None
+    ):
+        super().__init__(SERVICE_RESTARTS.type, name, None, opts)
+        children = Children(self, name, args.names.prefix)
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        account = aws.get_caller_identity_output(opts=invoke).account_id
+        region = aws.get_region_output(opts=invoke).region
+        names, tags = args.names, dict(args.tags)
+
+        role = aws.iam.Role(
+            children.name("role"),
+            name=names.restart_role,
+            assume_role_policy=account.apply(lambda a: _trusting("states.amazonaws.com", a)),
+            tags=tags,
+            opts=children.options(None),
+        )
+        aws.iam.RolePolicy(
+            children.name("update-services"),
+            name=names.restart_role,
+            role=role.name,
+            policy=pulumi.Output.all(region, account).apply(
+                lambda values: policy_document(
+                    statement(
+                        "ecs:UpdateService",
+                        [service_arn(*values, s) for s in args.services],
+                        sid="RedeployTheServicesThatReadTheSecrets",
+                    )
+                )
+            ),
+            opts=children.options(None),
+        )
+        self.state_machine = aws.sfn.StateMachine(
+            children.name("state-machine"),
+            name=names.restart_state_machine,
+            role_arn=role.arn,
+            definition=restart_definition(args.services),
+            tags=tags,
+            opts=children.options(None),
+        )
+        trigger_role = aws.iam.Role(
+            children.name("trigger-role"),
+            name=names.restart_trigger_role,
+            assume_role_policy=account.apply(lambda a: _trusting("events.amazonaws.com", a)),
+            tags=tags,
+            opts=children.options(None),
+        )
+        aws.iam.RolePolicy(
+            children.name("start-execution"),
+            name=names.restart_trigger_role,
+            role=trigger_role.name,
+            policy=self.state_machine.arn.apply(
+                lambda arn: policy_document(
+                    statement("states:StartExecution", arn, sid="StartTheRedeployment")
+                )
+            ),
+            opts=children.options(None),
+        )
+        for trigger in args.triggers:
+            rule = aws.cloudwatch.EventRule(
+                children.name(f"{trigger.name}-rule"),
+                name=names.restart_rule(trigger.name),
+                description=f"Redeploys the services after {trigger.name.replace('-', ' ')}",
+                event_pattern=trigger.event_pattern,
+                tags=tags,
+                opts=children.options(None),
+            )
+            aws.cloudwatch.EventTarget(
+                children.name(f"{trigger.name}-target"),
+                rule=rule.name,
+                arn=self.state_machine.arn,
+                role_arn=trigger_role.arn,
+                opts=children.options(None),
+            )
+        self.register_outputs({"stateMachineArn": self.state_machine.arn})
