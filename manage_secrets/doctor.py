@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from manage_secrets.aws import Aws
-from manage_secrets.errors import CliError
+from manage_secrets.errors import EXIT_REGION, CliError
 from stack_model.naming import StackNames
 
 
@@ -38,13 +38,14 @@ class Doctor:
         """Works, but is broader or weaker than the stack makes it: reported, not a failure."""
         self.checks.append(Check(title, True, detail, fix, warning=True))
 
-    def attempt(self, title: str, probe: Callable[[], str], fix: str) -> bool:
-        """Runs one probe; an AWS error becomes a failed check instead of ending the run."""
+    def attempt(self, title: str, probe: Callable[[], str], fix: str | Callable) -> bool:
+        """Runs one probe; an AWS error becomes a failed check instead of ending the run. `fix`
+        may depend on the error (a function of it)."""
         try:
             self.record(title, True, probe())
             return True
         except CliError as error:
-            self.record(title, False, str(error), fix)
+            self.record(title, False, str(error), fix(error) if callable(fix) else fix)
             return False
 
     def run(self) -> list[Check]:
@@ -54,11 +55,15 @@ class Doctor:
             who = self.aws.call(sts.get_caller_identity)
             return f"{who['Arn']} (account {who['Account']})"
 
-        if not self.attempt(
-            "credentials",
-            identity,
-            "set AWS_PROFILE or run `aws sso login`; nothing else can be checked without it",
-        ):
+        def reach_or_sign_in(error: CliError) -> str:
+            if error.exit_code == EXIT_REGION:
+                return (
+                    "check --region (a real region name) and the network path to AWS (proxy, VPC "
+                    "endpoint for STS); nothing else can be checked without it"
+                )
+            return "set AWS_PROFILE or run `aws sso login`; nothing else can be checked without it"
+
+        if not self.attempt("credentials", identity, reach_or_sign_in):
             return self.checks
         for secret_name, _ in self.names.secrets():
             self._secret(secret_name)

@@ -33,7 +33,11 @@ class ConfigError(Exception):
     def __init__(self, project: str, problems: list[ConfigProblem]):
         self.project = project
         self.problems = problems
-        lines = [f"  - {project}:{problem}" for problem in problems]
+        # A key of another namespace (`aws:region`) is named as it is set, not under ours.
+        lines = [
+            f"  - {problem}" if ":" in problem.key else f"  - {project}:{problem}"
+            for problem in problems
+        ]
         super().__init__(
             f"invalid stack configuration ({len(problems)} problem(s)); "
             "fix each with `pulumi config set <key> <value>`:\n" + "\n".join(lines)
@@ -111,7 +115,9 @@ class Reader:
         if declaration.type == "string":
             return text
         if declaration.type == "integer":
-            if INTEGER_TEXT.fullmatch(text):
+            # Within int64, as the CLI's Atoi reads it (a longer one would also pass Python's
+            # integer conversion limit).
+            if INTEGER_TEXT.fullmatch(text) and len(text.lstrip("+-").lstrip("0")) <= 19:
                 return int(text)
             self.problem(key, text, "an integer")
             return None

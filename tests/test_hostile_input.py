@@ -244,3 +244,24 @@ def test_a_closed_pipe_ends_the_synth_quietly_with_exit_141():
     _, err = process.communicate(timeout=60)
     assert process.returncode == 141
     assert err == b""
+
+
+def test_an_integer_beyond_int64_is_refused_as_the_cli_refuses_it():
+    # Go's Atoi refuses it; Python would raise past its integer conversion limit (4300 digits).
+    done = run_synth("--config", "jwtKeyGeneration=" + "9" * 5000)
+    assert done.returncode == 2, done.stderr
+    assert "configuration key 'jwtKeyGeneration' must be of type 'integer'" in done.stderr
+    assert "(5000 characters)" in done.stderr and "Traceback" not in done.stderr
+    with pytest.raises(ConfigError) as caught:
+        from settings import load_settings
+
+        load_settings("programador-musical", "production",
+                      {"jwtKeyGeneration": "9" * 5000}.get, "us-east-1")  # fmt: skip
+    assert "jwtKeyGeneration" in {problem.key for problem in caught.value.problems}
+
+
+def test_a_key_of_another_namespace_is_named_as_it_is_set():
+    done = run_synth("--config", "aws:region=mars-1")
+    assert done.returncode == 2
+    assert "  - aws:region = 'mars-1'" in done.stderr
+    assert "programador-musical:aws:region" not in done.stderr

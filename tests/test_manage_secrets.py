@@ -713,6 +713,11 @@ def test_no_region(moto, stack):
 def test_unreachable_endpoint(stack):
     env = cli_env("http://127.0.0.1:9", AWS_MAX_ATTEMPTS="1")
     assert "cannot reach AWS in us-east-1" in assert_one_line_error(run(env, "list"), 9)
+    # doctor's advice is about the region and the network, not about credentials.
+    doctor = run(env, "doctor")
+    assert doctor.returncode == 1
+    assert "FAIL  credentials: cannot reach AWS in us-east-1" in doctor.stdout
+    assert "check --region" in doctor.stdout and "aws sso login" not in doctor.stdout
 
 
 def test_access_denied():

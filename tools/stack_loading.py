@@ -60,7 +60,14 @@ def _refused_value_hint(config: dict[Key, Value], key: Key, stack_file: Path) ->
     value = config.get(key)
     if value is None:
         return f"`{key}` is not set in {stack_file.name}"
-    return f"`{key}` = {'[secret]' if value.secure else repr(value.text)}"
+    if value.secure:
+        return f"`{key}` = [secret]"
+    shown = (
+        repr(value.text)
+        if len(value.text) <= 80
+        else f"{value.text[:40]!r}... ({len(value.text)} characters)"
+    )
+    return f"`{key}` = {shown}"
 
 
 def _override_value(value: Any) -> Value:

@@ -225,7 +225,9 @@ def validate_config_value(type_name: str, items: dict | None, value: object) -> 
         if isinstance(value, str):
             # strconv.Atoi: optional sign, decimal digits, within int64
             text = value[1:] if value[:1] in "+-" else value
-            return text.isascii() and text.isdigit() and -(2**63) <= int(value) < 2**63
+            if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > 19:
+                return False  # not digits, or more than int64 holds (Atoi: out of range)
+            return -(2**63) <= int(value) < 2**63
         return False
     if type_name == "boolean":
         return value in ("true", "false") or isinstance(value, bool)

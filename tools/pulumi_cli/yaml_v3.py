@@ -80,6 +80,8 @@ def go_parse_int(text: str, bits_range: range = INT64_RANGE) -> int | None:
     if not match:
         return None
     sign, digits = match.groups()
+    if len(digits.lstrip("0xXoObB")) > 64:
+        return None  # beyond 64 bits in any base (and beyond Python's int conversion limit)
     if len(digits) > 1 and digits[1] in "xXoObB":
         number = int(digits[2:], {"x": 16, "o": 8, "b": 2}[digits[1].lower()])
     else:
