@@ -21,6 +21,7 @@ TYPED_FOR = {
     '"$(date +%F)"': "2026-12-01",
     "<address>": "db-new.c8x2kd1qpt0z.us-east-1.rds.amazonaws.com",
     "<current + 1>": "1",
+    "<master secret ARN>": "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-3f8c2a7e-4b1d-4e0f-9a6c-1d2e3f4a5b6c-Ab12Cd",
 }
 # The value the program must then read, per command (as the docs mean it).
 INTENDED = {
@@ -38,6 +39,10 @@ INTENDED = {
     "pulumi config set databaseHost <address>": ("databaseHost", TYPED_FOR["<address>"]),
     "pulumi config set protect false": ("protect", False),
     "pulumi config rm secretsAdministratorRoleArn": ("secretsAdministratorRoleArn", ""),
+    "pulumi config set --plaintext rotationMasterSecretArn <master secret ARN>": (
+        "rotationMasterSecretArn",
+        TYPED_FOR["<master secret ARN>"],
+    ),
 }
 DOCUMENTS = [
     ROOT / "README.md",

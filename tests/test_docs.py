@@ -41,10 +41,26 @@ def test_the_readme_is_short_and_links_every_doc():
     assert linked == {f"docs/{path.name}" for path in DOCS}
 
 
-def test_relative_links_in_the_docs_resolve():
+def _anchors(path) -> set[str]:
+    """The anchors GitHub gives a document's headings: lower case, punctuation but '-' dropped,
+    spaces as '-'."""
+    headings = re.findall(r"(?m)^#+ (.+)$", path.read_text())
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_relative_links_in_the_docs_resolve_to_a_file_and_a_heading():
     for path in [ROOT / "README.md", *DOCS]:
-        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", path.read_text()):
-            assert (path.parent / target).exists(), f"{path.name}: {target}"
+        for target, anchor in re.findall(r"\]\(([^)#:]*)(?:#([^)]*))?\)", path.read_text()):
+            linked = path.parent / target if target else path
+            assert linked.exists(), f"{path.name}: {target}"
+            if anchor:
+                assert anchor in _anchors(linked), f"{path.name}: {target}#{anchor}"
+
+
+def test_the_anchor_check_follows_githubs_rule(tmp_path):
+    doc = tmp_path / "x.md"
+    doc.write_text("# Top\n### How the container gets them (and why `one` variable)\n")
+    assert _anchors(doc) == {"top", "how-the-container-gets-them-and-why-one-variable"}
 
 
 def test_each_alarm_links_to_its_own_section_of_the_monitoring_doc(production):

@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import synth
+from conftest import ROOT, synth
 from engine_tier import STACKS, preview_json, stack_up, steps
 
 from tools.aws_emulator import emulator_env
@@ -32,15 +32,17 @@ def test_the_engine_previews_exactly_what_the_offline_synth_declares(engine, sta
 
 
 def test_make_preview_prints_the_clis_own_preview_with_the_synths_count(engine):
-    synthesized = len(synth("production").resources)
+    """The command docs/development.md gives."""
+    synthesized = len(synth("staging").resources)
     done = subprocess.run(
-        [sys.executable, "-m", "engine.preview", "--stack", "production"],
+        ["make", "--no-print-directory", "preview", "STACK=staging"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "Previewing update (production):" in done.stdout
+    assert "Previewing update (staging):" in done.stdout
     assert re.search(rf"\+ {synthesized + 1} to create\n", done.stdout)
 
 
