@@ -6,7 +6,7 @@ from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
 from components.log_encryption import LogEncryption, LogEncryptionArgs
 from components.monitoring import SecretsMonitoring, SecretsMonitoringArgs
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
-from components.service_restarts import ServiceRestarts, ServiceRestartsArgs, Trigger
+from components.service_restarts import Change, ServiceRestarts, ServiceRestartsArgs, Trigger
 from components.signals import rotation_event_rule
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
 from outputs_contract import export_outputs
@@ -68,17 +68,22 @@ task = ApplicationTaskDefinition(
 #    every principal but the execution role and that role is denied.
 secrets.attach_resource_policies(settings.secrets_administrator_role_arn)
 
-# 6. No task outlives a rotation: each successful one redeploys the services that read the
-#    secrets (rotationRestartServices; docs/rotation.md).
-if rotation and settings.restart_services:
-    db_rotated = Trigger(
-        "db-rotation",
-        secrets.db_credentials.arn.apply(
-            lambda arn: rotation_event_rule("RotationSucceeded", [arn])
-        ),
-    )
+# 6. No task outlives a rotation: each successful rotation of db-credentials, and each new JWT
+#    key set, redeploys the services that read the secrets (rotationRestartServices;
+#    docs/rotation.md).
+if settings.restart_services:
+    db_rotated = [
+        Trigger(
+            "db-rotation",
+            secrets.db_credentials.arn.apply(
+                lambda arn: rotation_event_rule("RotationSucceeded", [arn])
+            ),
+        )
+    ]
+    key_set = Change("key-set", secrets.key_set_digest, secrets.app_secrets_version)
     ServiceRestarts(
-        SERVICE_RESTARTS.name, ServiceRestartsArgs.from_settings(settings, [db_rotated])
+        SERVICE_RESTARTS.name,
+        ServiceRestartsArgs.from_settings(settings, db_rotated if rotation else [], [key_set]),
     )
 
 # 7. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),

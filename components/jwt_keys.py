@@ -1,6 +1,6 @@
-"""The JWT signing key's two slots (stack_model/rotation.py has the arithmetic): the app signs
-with the current slot's key and also accepts the previous slot's, so one rotation logs nobody
-out, and a token signed two rotations back stops verifying."""
+"""The JWT key set's three slots (stack_model/jwt_key_set.py has the arithmetic and why): the app
+signs with K(N) and accepts K(N-1), K(N) and K(N+1), so the tasks of a rolling deployment
+accept each other's tokens, and a token signed two rotations back stops verifying."""
 
 from __future__ import annotations
 
@@ -8,18 +8,19 @@ import pulumi
 import pulumi_random as random
 
 from components.children import Children
-from stack_model.rotation import JWT_SLOTS, jwt_current_slot, jwt_slot_generation
-
-# Slot 0 is the key the stack had before the slots: same logical name and, at its first
-# generation, the same keepers, so a stack created before keeps its key (and its sessions).
-SLOT_ROLES = ("jwt-secret-key", "jwt-secret-key-slot-1")
+from stack_model.jwt_key_set import JWT_SLOTS, KeySet, keepers, slot_generation, two_slot_role
 
 
-def _keepers(slot: int, generation: int | None, legacy_token: str) -> dict[str, str]:
-    if slot == 0:
-        token = {"rotation": legacy_token}
-        return token if generation == 0 else {**token, "generation": str(generation)}
-    return {"generation": "none" if generation is None else str(generation)}
+def _slot_options(children: Children, generation: int, signing: int) -> pulumi.ResourceOptions:
+    """A key the two-slot scheme held (K(N) and K(N-1)) carries an alias to its slot there, so an
+    upgraded stack keeps it; the even slot also had a name from before the logical-name change."""
+    if generation not in (signing - 1, signing):
+        return children.options(None)
+    role = two_slot_role(generation)
+    options = children.options(role if generation % 2 == 0 else None)
+    return pulumi.ResourceOptions.merge(
+        options, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=children.name(role))])
+    )
 
 
 def jwt_keys(
@@ -29,21 +30,25 @@ def jwt_keys(
     key_bytes: int,
     legacy_token: str,
     imported_key: pulumi.Input[str] | None,
-) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
-    """(current key, previous key), both secret. An imported key fills slot 0 until that slot's
-    next generation replaces it (two rotations later)."""
-    slots = []
+) -> KeySet:
+    """Generation `generation`'s key set, every key secret. An imported key is generation 0's
+    and stays in the set until two rotations later."""
+    by_generation = {}
     for slot in JWT_SLOTS:
-        slot_generation = jwt_slot_generation(generation, slot)
-        if slot == 0 and imported_key is not None and slot_generation == 0:
-            slots.append(pulumi.Output.secret(imported_key))
+        held = slot_generation(generation, slot)
+        if held == 0 and imported_key is not None:
+            by_generation[held] = pulumi.Output.secret(imported_key)
             continue
         key = random.RandomBytes(
-            children.name(SLOT_ROLES[slot]),
+            children.name(f"jwt-key-slot-{slot}"),
             length=key_bytes,
-            keepers=_keepers(slot, slot_generation, legacy_token),
-            opts=children.options(SLOT_ROLES[slot] if slot == 0 else None),
+            keepers=keepers(held, legacy_token),
+            opts=_slot_options(children, held, generation),
         )
-        slots.append(pulumi.Output.secret(key.base64))
-    current = jwt_current_slot(generation)
-    return slots[current], slots[1 - current]
+        by_generation[held] = pulumi.Output.secret(key.base64)
+    return KeySet(
+        generation=generation,
+        signing=by_generation[generation],
+        previous=by_generation[generation - 1],
+        next=by_generation[generation + 1],
+    )

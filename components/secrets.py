@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -83,6 +85,10 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
     db_credentials: aws.secretsmanager.Secret
     kms_key: aws.kms.Key | None
     database_password: pulumi.Output[str]
+    # Its value's version, and a digest of the JWT key set it holds (secret): the digest changes
+    # with a key rotation only, the version also with the manual scheme's database settings.
+    app_secrets_version: aws.secretsmanager.SecretVersion
+    key_set_digest: pulumi.Output[str]
     # Under managed rotation: what keeps db-credentials' non-credential fields current.
     credential_fields: pulumi.Resource | None
 
@@ -116,12 +122,17 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
                 children, names, self.replica_regions, args.protect, args.tags
             )
 
-        jwt_current, jwt_previous = jwt_keys(
+        key_set = jwt_keys(
             children,
             generation=args.jwt_key_generation,
             key_bytes=args.jwt_bytes,
             legacy_token=args.rotation_jwt,
             imported_key=args.jwt_imported_key,
+        )
+        self.key_set_digest = pulumi.Output.secret(
+            pulumi.Output.all(key_set.signing, key_set.previous, key_set.next).apply(
+                lambda keys: hashlib.sha256(json.dumps(keys).encode()).hexdigest()
+            )
         )
         if args.database_kept_password is not None:
             self.database_password = pulumi.Output.secret(args.database_kept_password)
@@ -156,13 +167,11 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
                 "refuses; production rotates with Secrets Manager (docs/rotation.md)",
                 resource=self,
             )
-        app_values = app_secret_values(
-            (jwt_current, jwt_previous), url, database, self.database_password, managed
-        )
+        app_values = app_secret_values(key_set, url, database, self.database_password, managed)
         db_values = db_credential_values(
             database, self.database_password, args.rotation.master_secret_arn if managed else None
         )
-        self.app_secrets, _ = self._secret(
+        self.app_secrets, self.app_secrets_version = self._secret(
             children, "app-secrets", names.app_secrets, APP_SECRETS_DESCRIPTION, app_values, args
         )
         # Under managed rotation the stack writes the first version only: Secrets Manager owns

@@ -1,6 +1,7 @@
 """Forced redeployments of the application's ECS services after each rotation, so that no task
-outlives one (stack_model/restarts.py says why): EventBridge matches the rotation's success and
-starts a Step Functions state machine that calls ECS UpdateService for each service.
+outlives one (stack_model/restarts.py says why): a Step Functions state machine calls ECS
+UpdateService for each service, started by EventBridge when a rotation of db-credentials
+succeeds, and by `pulumi up` itself when the JWT key set changes (components/restart_on_change.py).
 
 Least privilege: the state machine may update exactly those services, and EventBridge may start
 exactly that state machine; both roles are assumable only by their service, for this account.
@@ -15,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.children import Children
+from components.restart_on_change import RestartOnChange
 from settings.model import Settings
 from stack_model.logical_names import SERVICE_RESTARTS
 from stack_model.naming import StackNames
@@ -30,19 +32,33 @@ class Trigger:
     event_pattern: pulumi.Input[str]
 
 
+@dataclass(frozen=True)
+class Change:
+    """A value whose change `pulumi up` answers with the redeployment, once `written` (what puts
+    the new value where tasks read it) is done; `name` names the resource that watches it."""
+
+    name: str
+    watched: pulumi.Input[str]
+    written: pulumi.Resource
+
+
 @dataclass(frozen=True, kw_only=True)
 class ServiceRestartsArgs:
     names: StackNames
     services: Sequence[str]
-    triggers: Sequence[Trigger]
+    triggers: Sequence[Trigger] = ()
+    changes: Sequence[Change] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: Settings, triggers: Sequence[Trigger]) -> ServiceRestartsArgs:
+    def from_settings(
+        cls, settings: Settings, triggers: Sequence[Trigger], changes: Sequence[Change]
+    ) -> ServiceRestartsArgs:
         return cls(
             names=settings.names,
             services=settings.restart_services,
             triggers=triggers,
+            changes=changes,
             tags=settings.tags,
         )
 
@@ -127,5 +143,13 @@ class ServiceRestarts(pulumi.ComponentResource):
                 arn=self.state_machine.arn,
                 role_arn=trigger_role.arn,
                 opts=children.options(None),
+            )
+        for change in args.changes:
+            RestartOnChange(
+                children.name(f"{change.name}-change"),
+                state_machine_arn=self.state_machine.arn,
+                reason=f"{change.name.replace('-', ' ')} changed",
+                watched=change.watched,
+                opts=children.options(None, depends_on=[change.written]),
             )
         self.register_outputs({"stateMachineArn": self.state_machine.arn})

@@ -152,8 +152,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     _key(
         "rotationJwt",
         "string",
-        "Token of the first JWT key slot, from before jwtKeyGeneration; leave it as it is (a "
-        "change replaces that slot's key). Rotate with jwtKeyGeneration.",
+        "Token of the JWT key from before jwtKeyGeneration, kept by the keys of even "
+        "generations; leave it as it is (a change replaces those keys). Rotate with "
+        "jwtKeyGeneration.",
         "a non-empty printable token of at most 128 characters",
         default="initial",
         legacy_name="rotation.jwt",
@@ -170,9 +171,9 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     _key(
         "jwtKeyGeneration",
         "integer",
-        "Generation of the JWT signing key. The stack keeps two keys: the app signs with the "
-        "current one and still accepts the previous one. Add 1 to rotate without logging anyone "
-        "out (`manage-secrets rotate-jwt`); add 2 after a leak, which replaces both.",
+        "Generation N of the JWT key set: the app signs with key N and accepts N-1, N and N+1. "
+        "Add 1 to rotate without logging anyone out (`manage-secrets rotate-jwt`); add 3 after "
+        "a leak, which replaces every key and logs everyone out.",
         "an integer from 0 to 1000000 that only grows",
         default=0,
         low=0,
@@ -235,8 +236,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "rotationRestartServices",
         "array",
         "ECS services (`cluster/service`) that read the secrets: each successful rotation of "
-        "db-credentials forces a new deployment of them, so no task outlives one rotation "
-        "(docs/rotation.md).",
+        "db-credentials and each new JWT key set forces a new deployment of them, so no task "
+        "outlives one rotation (docs/rotation.md).",
         "a list of `cluster/service` names (letters, digits, hyphens, underscores), each once",
         default=[],
     ),

@@ -31,6 +31,7 @@ from stack_model.aws_limits import (
     region_problem,
     tag_text_ok,
 )
+from stack_model.jwt_key_set import JWT_KEYS
 from stack_model.naming import StackNames
 from stack_model.restarts import SERVICE
 from stack_model.rotation import MAX_ROTATED_USERNAME, schedule_problem
@@ -49,16 +50,14 @@ EMAIL_PATTERN = re.compile(r"[!-?A-~]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 LOG_GROUP_PATTERN = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
 ENV_NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 IMAGE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-/:@]{0,254}")
-# The operations guide's mappings (config may add more, never replace these), with the previous
-# JWT key beside the current one. Under managed rotation the database credentials arrive as one
-# JSON document, DATABASE_CREDENTIALS, read from the rotated secret in one call.
-JWT_CONTAINER_SECRETS = (
-    ("SECRET_KEY", "app", "jwt_secret_key"),
-    ("SECRET_KEY_PREVIOUS", "app", "jwt_secret_key_previous"),
-)
+# The container's mappings (config may add more, never replace these). The JWT key set arrives
+# as one JSON document, APP_SECRETS (the whole app-secrets), and under managed rotation the
+# database credentials as another, DATABASE_CREDENTIALS: ECS reads each entry with its own
+# GetSecretValue, so keys that change together are read in one call (docs/rotation.md).
+KEY_SET_CONTAINER_SECRET = ("APP_SECRETS", "app", None)
 BASE_CONTAINER_SECRETS = {
-    False: (*JWT_CONTAINER_SECRETS, ("DATABASE_PASSWORD", "app", "database_password")),
-    True: (*JWT_CONTAINER_SECRETS, ("DATABASE_CREDENTIALS", "db", None)),
+    False: (KEY_SET_CONTAINER_SECRET, ("DATABASE_PASSWORD", "app", "database_password")),
+    True: (KEY_SET_CONTAINER_SECRET, ("DATABASE_CREDENTIALS", "db", None)),
 }
 # Fargate's CPU units -> memory (MiB) it accepts with them.
 FARGATE_MEMORY = {
@@ -202,6 +201,15 @@ def container_secrets(reader: Reader, managed_rotation: bool) -> tuple[SecretMap
                 "no db:username or db:password under managed rotation: ECS reads each entry "
                 "separately, so a rotation between the reads can pair one user with the other's "
                 "password; read both from DATABASE_CREDENTIALS (one JSON document)",
+            )
+            continue
+        if secret == "app" and key in JWT_KEYS:
+            reader.problem(
+                "containerSecrets",
+                entry,
+                "no app:jwt_secret_key* entries: ECS reads each entry separately, so a key "
+                "rotation between the reads can hand a task keys of two generations; read the "
+                "key set from APP_SECRETS (one JSON document)",
             )
             continue
         mappings.append(SecretMapping(env_name, secret, key))

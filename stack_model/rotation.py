@@ -1,6 +1,6 @@
-"""Facts of the two rotations: Secrets Manager's alternating-users rotation of the database
-credentials, and the two-slot rollover of the JWT signing key. Free of Pulumi, so the settings,
-the components, the operations CLI and the rotation lab share one copy."""
+"""Facts of Secrets Manager's alternating-users rotation of the database credentials (the JWT key
+set's are in stack_model/jwt_key_set.py). Free of Pulumi, so the settings, the components, the
+operations CLI and the rotation lab share one copy."""
 
 from __future__ import annotations
 
@@ -98,20 +98,3 @@ def schedule_problem(expression: str) -> str | None:
             return SCHEDULE_FORM
         return None
     return None if CRON.fullmatch(expression) else SCHEDULE_FORM
-
-
-# The JWT signing key has two slots. Generation N (the `jwtKeyGeneration` counter) signs with
-# slot N % 2; the other slot holds the previous generation's key, which the app still accepts.
-# A slot is regenerated when the newest generation of its parity changes, so N -> N + 1
-# regenerates exactly one slot, and N -> N + 2 (an emergency) regenerates both.
-JWT_SLOTS = (0, 1)
-
-
-def jwt_slot_generation(generation: int, slot: int) -> int | None:
-    """The newest generation <= `generation` whose parity is `slot`'s (None before the first)."""
-    newest = generation if generation % 2 == slot else generation - 1
-    return newest if newest >= 0 else None
-
-
-def jwt_current_slot(generation: int) -> int:
-    return generation % 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Protocol
 from urllib.parse import quote
 
+from stack_model.jwt_key_set import GENERATION_KEY, JWT_KEYS, NEXT_KEY, PREVIOUS_KEY, KeySet
+
 # RDS PostgreSQL rejects "/", "@", '"' and spaces in a master password; "'" and "\" break naive
 # quoting, and ":" a .pgpass line or a hand-built URL: the first password leaves out what the
 # rotation function leaves out of every later one (stack_model/rotation.py).
@@ -41,16 +43,18 @@ GUIDE_APP_SECRET_KEYS = (
     "database_username",
     "database_password",
 )
-# The key that signs and the one before it, which the app still accepts (two-slot rollover).
-JWT_KEYS = ("jwt_secret_key", "jwt_secret_key_previous")
-# Manual rotation (a token and `pulumi up`): the guide's shape and the previous JWT key.
-APP_SECRET_KEYS = (*GUIDE_APP_SECRET_KEYS, JWT_KEYS[1])
+# The JWT key set (stack_model/jwt_key_set.py): the signing key is the guide's
+# `jwt_secret_key`; the previous and next keys, which the app also accepts, and the generation
+# that signs come after it.
+JWT_KEY_SET_KEYS = (*JWT_KEYS, GENERATION_KEY)
+# Manual rotation (a token and `pulumi up`): the guide's shape and the rest of the key set.
+APP_SECRET_KEYS = (*GUIDE_APP_SECRET_KEYS, PREVIOUS_KEY, NEXT_KEY, GENERATION_KEY)
 # The shape AWS's RDS rotation functions read; keep it as it is.
 DB_CREDENTIAL_KEYS = ("username", "password", "engine", "host", "port", "dbname")
 # Managed rotation: Secrets Manager rewrites db-credentials, so app-secrets holds nothing it
 # rotates (a copy would go stale), and db-credentials names the master secret the
 # alternating-users function signs in with.
-ROTATED_APP_SECRET_KEYS = JWT_KEYS
+ROTATED_APP_SECRET_KEYS = JWT_KEY_SET_KEYS
 ROTATED_DB_CREDENTIAL_KEYS = (*DB_CREDENTIAL_KEYS, "masterarn")
 # Keys a container must never take one by one from a rotated secret: the ECS agent fetches each
 # `valueFrom` with its own GetSecretValue call, so two entries can straddle a stage move and pair
@@ -89,13 +93,15 @@ class Database(Protocol):
 
 
 def app_secret_values(
-    jwt_keys: tuple[Any, Any], url: Any, database: Database, password: Any, managed: bool
+    key_set: KeySet, url: Any, database: Database, password: Any, managed: bool
 ) -> dict:
     """The JSON object of `<prefix>-app-secrets`, key for key (values may be Pulumi Outputs)."""
+    fields = key_set.json_fields()
     if managed:
-        return dict(zip(ROTATED_APP_SECRET_KEYS, jwt_keys, strict=True))
-    values = (jwt_keys[0], url, database.host, database.name, database.username, password)
-    return {**dict(zip(GUIDE_APP_SECRET_KEYS, values, strict=True)), JWT_KEYS[1]: jwt_keys[1]}
+        return {key: fields[key] for key in ROTATED_APP_SECRET_KEYS}
+    values = (url, database.host, database.name, database.username, password)
+    guide = dict(zip(GUIDE_APP_SECRET_KEYS[1:], values, strict=True))
+    return {key: guide[key] if key in guide else fields[key] for key in APP_SECRET_KEYS}
 
 
 def db_credential_values(database: Database, password: Any, master_arn: str | None) -> dict:

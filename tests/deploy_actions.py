@@ -37,8 +37,11 @@ ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "rotationLambdaArn": ("lambda:InvokeFunction",),
     },
     "pulumi-python:dynamic:Resource": {
+        # components/credential_fields.py
         "secretId": ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue",
                      "secretsmanager:PutSecretValue"),
+        # components/restart_on_change.py
+        "stateMachineArn": ("states:StartExecution",),
     },
     "aws:kms/key:Key": {
         "*": ("kms:CreateKey",),

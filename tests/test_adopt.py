@@ -205,10 +205,13 @@ def test_adopt_keeps_every_value_and_lands_on_the_programs_urns(moto, tmp_path):
         assert {k: type(v) for k, v in kept.items()} == {k: type(v) for k, v in stored.items()}
     # The kept password replaces the generator, so nothing generates a new one.
     assert result.resources_of("random:index/randomPassword:RandomPassword") == []
-    # The kept JWT key fills the current slot; only the other slot (the "previous" key, which
-    # nothing signed with) is generated.
+    # The kept JWT key is the signing one; only the previous and next keys (which nothing
+    # signed with) are generated.
     generated = result.resources_of("random:index/randomBytes:RandomBytes")
-    assert [r["name"] for r in generated] == ["application-secrets-jwt-secret-key-slot-1"]
+    assert sorted(r["name"] for r in generated) == [
+        "application-secrets-jwt-key-slot-1",
+        "application-secrets-jwt-key-slot-2",
+    ]
 
     # The report names the wildcard statement that becomes exact ARNs.
     assert (

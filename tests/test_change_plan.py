@@ -16,6 +16,7 @@ from tools.force_new import FORCE_NEW
 KEY = os.urandom(32)
 BYTES = "random:index/randomBytes:RandomBytes"
 VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
+DYNAMIC = "pulumi-python:dynamic:Resource"
 PHYSICAL_NAME_INPUTS = ("name", "family", "dashboardName", "bucket")
 
 
@@ -43,11 +44,14 @@ def test_a_jwt_rotation_replaces_exactly_the_generator_and_the_app_secrets_value
     ]
     # The provider makes secret_string ForceNew (a Secrets Manager version is immutable), so the
     # value is a replaced version, not an updated one.
+    # The token is in the keepers of the even generations' keys (the two-slot scheme's), and at
+    # generation 0 that is the signing key alone; the new key set starts the redeployment.
     assert changed == [
-        ("replace", BYTES, "application-secrets-jwt-secret-key"),
+        ("replace", BYTES, "application-secrets-jwt-key-slot-0"),
         ("replace", VERSION, "application-secrets-app-secrets"),
+        ("update", DYNAMIC, "service-restarts-key-set-change"),
     ]
-    generator = result.step(BYTES, "application-secrets-jwt-secret-key")
+    generator = result.step(BYTES, "application-secrets-jwt-key-slot-0")
     assert generator.replaced_by == ["keepers"]
     assert [(c.path, c.old, c.new) for c in generator.changes] == [
         ("keepers.rotation", "initial", "2026-12-01")
@@ -68,7 +72,7 @@ def test_an_app_rename_replaces_every_named_resource_and_keeps_the_generated_val
         inputs = step.resource["inputs"]
         if any(key in inputs for key in PHYSICAL_NAME_INPUTS):
             assert step.op == "replace", step.resource["name"]
-    for generator in ("jwt-secret-key", "database-password"):
+    for generator in ("jwt-key-slot-0", "jwt-key-slot-1", "jwt-key-slot-2", "database-password"):
         (step,) = [
             s for s in result.steps if s.resource["name"] == f"application-secrets-{generator}"
         ]
@@ -93,7 +97,7 @@ def test_a_changed_secret_is_shown_masked_and_a_saved_render_cannot_compare_secr
 ):
     saved = synth().document()  # secrets as plain "[secret]", as `--json` writes them
     result = plan(saved, _render(jwtBytes=48))
-    generator = result.step(BYTES, "application-secrets-jwt-secret-key")
+    generator = result.step(BYTES, "application-secrets-jwt-key-slot-0")
     assert generator.op == "replace" and generator.replaced_by == ["length"]
     value = result.step(VERSION, "application-secrets-app-secrets")
     assert value.op == "replace"  # built from the replaced generator
@@ -144,8 +148,9 @@ def test_the_cli_plans_from_a_git_ref_with_secrets_compared(tmp_path):
     assert lines[0].startswith("Change plan (production): HEAD (")
     assert "+-random:index/randomBytes:RandomBytes: (replace)" in lines
     assert "      ~ secretString: [secret] => output<string>" in lines
-    unchanged = len(synth().resources) - 2
-    assert "    +-2 to replace" in lines and f"    2 changes. {unchanged} unchanged" in lines
+    unchanged = len(synth().resources) - 3
+    assert "    +-2 to replace" in lines and "    ~ 1 to update" in lines
+    assert f"    3 changes. {unchanged} unchanged" in lines
     assert "saved render" not in done.stdout
 
 

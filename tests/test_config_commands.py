@@ -87,7 +87,10 @@ def test_imported_jwt_key_set_with_secret_passes_the_cli_and_is_really_imported(
     assert f'"jwt_secret_key": "{IMPORTED_KEY}"' in version["inputs"]["secretString"]
     # The imported key fills the current slot instead of its generator.
     generated = result.resources_of("random:index/randomBytes:RandomBytes")
-    assert [r["name"] for r in generated] == ["application-secrets-jwt-secret-key-slot-1"]
+    assert sorted(r["name"] for r in generated) == [
+        "application-secrets-jwt-key-slot-1",
+        "application-secrets-jwt-key-slot-2",
+    ]
     stack_file = (program / "Pulumi.production.yaml").read_text()
     assert IMPORTED_KEY not in stack_file and "secure:" in stack_file
 

@@ -51,8 +51,11 @@ def _secret_json(result, suffix: str) -> dict:
 
 
 def _keepers(result, token: str) -> dict:
-    # The password generator, or the JWT key's first slot.
-    (generator,) = [r for r in result.resources_of(token) if not r["name"].endswith("-slot-1")]
+    # The password generator, or the JWT key of generation 0 (slot 0), whose keepers hold the
+    # token.
+    (generator,) = [
+        r for r in result.resources_of(token) if r["name"].endswith(("-password", "-slot-0"))
+    ]
     return generator["inputs"]["keepers"]
 
 

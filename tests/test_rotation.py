@@ -15,7 +15,15 @@ from conftest import secret_json, synth
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stack_model.rotation import JWT_SLOTS, jwt_current_slot, jwt_slot_generation
+from stack_model.jwt_key_set import (
+    EMERGENCY_STEP,
+    JWT_SLOTS,
+    ROTATION_STEP,
+    keepers,
+    regenerated_slots,
+    slot_of,
+    two_slot_role,
+)
 from tools.change_plan import plan
 
 PASSWORD = "random:index/randomPassword:RandomPassword"
@@ -30,75 +38,96 @@ def _generator_inputs(result):
     return {typ: [r["inputs"] for r in result.resources_of(typ)] for typ in (PASSWORD, JWT)}
 
 
-def _jwt(result) -> tuple[str, str]:
+def _key_set(result) -> tuple[str, str, str, int]:
+    """(signing, previous, next, generation) as the app reads them from APP_SECRETS."""
     values = secret_json(result, APP)
-    return values["jwt_secret_key"], values["jwt_secret_key_previous"]
+    return (
+        values["jwt_secret_key"],
+        values["jwt_secret_key_previous"],
+        values["jwt_secret_key_next"],
+        values["jwt_key_generation"],
+    )
 
 
-def _slots_regenerated(before: int, after: int) -> set[int]:
-    return {s for s in JWT_SLOTS if jwt_slot_generation(before, s) != jwt_slot_generation(after, s)}
-
-
-@given(st.integers(0, 10**6 - 2), st.lists(st.sampled_from([1, 2]), min_size=1, max_size=8))
-def test_each_rotation_regenerates_one_slot_and_an_emergency_both(start, steps):
+@given(st.integers(0, 10**6 - 30), st.lists(st.sampled_from([1, 3]), min_size=1, max_size=8))
+def test_each_rotation_regenerates_one_slot_and_an_emergency_all(start, steps):
     generation = start
     for step in steps:
-        regenerated = _slots_regenerated(generation, generation + step)
-        if step == 1:
-            # The slot that becomes current is regenerated; the old current becomes previous.
-            assert regenerated == {jwt_current_slot(generation + 1)}
+        regenerated = regenerated_slots(generation, generation + step)
+        if step == ROTATION_STEP:
+            # The slot that held K(N-1) now holds K(N+2), the new next key.
+            assert regenerated == {slot_of(generation + 2)} == {slot_of(generation - 1)}
         else:
-            assert regenerated == set(JWT_SLOTS)
+            assert step == EMERGENCY_STEP and regenerated == set(JWT_SLOTS)
         generation += step
 
 
-def _without_jwt(result) -> list[dict]:
-    """Everything but the JWT slots and the app-secrets value that holds them."""
+def _without_key_set(result) -> list[dict]:
+    """Everything but the JWT slots, the app-secrets value that holds them, and what watches
+    the set to redeploy the services."""
     return [
         r
         for r in result.resources
-        if r["type"] != JWT and not (r["type"] == VERSION and r["name"].endswith("app-secrets"))
+        if r["type"] != JWT
+        and not (r["type"] == VERSION and r["name"].endswith("app-secrets"))
+        and not r["name"].endswith("key-set-change")
     ]
 
 
 @settings(max_examples=4, deadline=None)
 @given(st.integers(0, 10**6 - 4), st.integers(1, 3))
-def test_after_rotation_n_plus_1_the_previous_key_is_rotation_ns_current(start, rotations):
+def test_after_rotation_n_plus_1_the_published_next_key_signs(start, rotations):
     renders = [
         synth(show_secrets=True, jwtKeyGeneration=str(start + n)) for n in range(rotations + 1)
     ]
     for before, after in zip(renders, renders[1:], strict=False):
-        current_before, _ = _jwt(before)
-        current_after, previous_after = _jwt(after)
-        assert previous_after == current_before
-        assert current_after not in (current_before, previous_after)
+        signing, previous, following, generation = _key_set(before)
+        new_signing, new_previous, new_following, new_generation = _key_set(after)
+        assert (new_signing, new_previous, new_generation) == (following, signing, generation + 1)
+        assert new_following not in (signing, previous, following)
+        assert len({signing, previous, following}) == 3
         # No other value, and no other resource, changes.
-        assert _without_jwt(after) == _without_jwt(before)
+        assert _without_key_set(after) == _without_key_set(before)
         assert secret_json(after, DB) == secret_json(before, DB)
 
 
-def test_an_emergency_rotation_replaces_both_keys():
-    current, previous = _jwt(synth(show_secrets=True, jwtKeyGeneration="4"))
-    new_current, new_previous = _jwt(synth(show_secrets=True, jwtKeyGeneration="6"))
-    assert not {current, previous} & {new_current, new_previous}
+def test_an_emergency_rotation_replaces_every_key():
+    before = _key_set(synth(show_secrets=True, jwtKeyGeneration="4"))
+    after = _key_set(synth(show_secrets=True, jwtKeyGeneration=str(4 + EMERGENCY_STEP)))
+    assert not set(before[:3]) & set(after[:3])
 
 
-def test_a_jwt_rotation_plans_exactly_one_slot_and_the_app_secrets_value():
+def test_a_jwt_rotation_plans_exactly_one_slot_the_app_secrets_value_and_the_redeployment():
     key = os.urandom(32)
     before = synth(digest_key=key).document()
     after = synth(digest_key=key, jwtKeyGeneration="1").document()
-    changed = [(s.op, s.resource["name"]) for s in plan(before, after).steps if s.op != "same"]
+    changed = sorted(
+        (s.op, s.resource["name"]) for s in plan(before, after).steps if s.op != "same"
+    )
     assert changed == [
-        ("replace", "application-secrets-jwt-secret-key-slot-1"),
         ("replace", "application-secrets-app-secrets"),
+        ("replace", f"application-secrets-jwt-key-slot-{slot_of(2)}"),
+        ("update", "service-restarts-key-set-change"),
     ]
 
 
-def test_the_first_slot_keeps_the_key_a_stack_had_before_the_slots():
-    # Generation 0's first slot has the keepers the single key had, under the same logical
-    # name: an existing stack keeps its key (and nobody is logged out) when it upgrades.
-    (slot_0,) = [r for r in synth().resources_of(JWT) if r["name"].endswith("jwt-secret-key")]
-    assert slot_0["inputs"]["keepers"] == {"rotation": "initial"}
+def test_the_keys_of_a_two_slot_stack_keep_their_keepers_and_reach_their_slots_by_alias():
+    """A stack made with two slots, at generation N, held K(N) and K(N-1) in the slots named by
+    their parity: each is aliased from there with the keepers it had, so the upgrade keeps both
+    (nobody is logged out) and only K(N+1) is new. tests/test_engine_jwt_key_set.py proves it
+    through the engine from the release."""
+    for generation in (0, 1, 4, 7):
+        slots = {r["name"]: r for r in synth(jwtKeyGeneration=str(generation)).resources_of(JWT)}
+        for held in (generation - 1, generation, generation + 1):
+            slot = slots[f"application-secrets-jwt-key-slot-{slot_of(held)}"]
+            assert slot["inputs"]["keepers"] == keepers(held, "initial")
+            aliases = {a.rsplit("::", 1)[-1] for a in slot["options"]["aliases"]}
+            if held == generation + 1:
+                assert aliases == set()
+            else:
+                assert f"application-secrets-{two_slot_role(held)}" in aliases
+    assert keepers(0, "initial") == {"rotation": "initial"}  # the single key's, before slots
+    assert keepers(-1, "initial") == {"generation": "none"}
 
 
 def test_rotating_the_database_token_regenerates_only_the_password():
@@ -106,7 +135,7 @@ def test_rotating_the_database_token_regenerates_only_the_password():
     after = synth(show_secrets=True, rotationDatabase="2026-11-28", **MANUAL)
     assert _generator_inputs(before)[JWT] == _generator_inputs(after)[JWT]
     assert _generator_inputs(after)[PASSWORD][0]["keepers"] == {"rotation": "2026-11-28"}
-    assert _jwt(before) == _jwt(after)
+    assert _key_set(before) == _key_set(after)
     assert secret_json(before, DB)["password"] != secret_json(after, DB)["password"]
 
 

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 from conftest import secret_json, synth
 
 from settings.declarations import declared
+from stack_model.jwt_key_set import JWT_KEYS
 from stack_model.secret_shapes import (
     APP_SECRET_KEYS,
     DB_CREDENTIAL_KEYS,
@@ -42,11 +43,22 @@ def test_names_derive_from_app_and_stack(production):
     assert production.outputs["dbCredentialsName"] == DB
 
 
-def test_rotated_app_secret_holds_only_the_two_jwt_keys(production_revealed):
+def test_rotated_app_secret_holds_only_the_jwt_key_set(production_revealed):
     # Nothing Secrets Manager rotates is copied into app-secrets: a copy would go stale.
     values = secret_json(production_revealed, APP)
-    assert tuple(values) == ROTATED_APP_SECRET_KEYS == ("jwt_secret_key", "jwt_secret_key_previous")
-    assert values["jwt_secret_key"] != values["jwt_secret_key_previous"]
+    assert (
+        tuple(values)
+        == ROTATED_APP_SECRET_KEYS
+        == (
+            "jwt_secret_key",
+            "jwt_secret_key_previous",
+            "jwt_secret_key_next",
+            "jwt_key_generation",
+        )
+    )
+    keys = [values[k] for k in ROTATED_APP_SECRET_KEYS[:3]]
+    assert len(set(keys)) == 3
+    assert values["jwt_key_generation"] == 0
 
 
 def test_rotated_db_credentials_hold_what_the_multi_user_function_reads(production_revealed):
@@ -60,7 +72,7 @@ def test_rotated_db_credentials_hold_what_the_multi_user_function_reads(producti
     assert values["username"] == "programador_user"
 
 
-def test_manual_app_secret_keeps_the_guides_keys_and_the_previous_jwt_key():
+def test_manual_app_secret_keeps_the_guides_keys_and_the_jwt_key_set():
     values = secret_json(manual(), APP)
     assert (
         tuple(values)
@@ -73,6 +85,8 @@ def test_manual_app_secret_keeps_the_guides_keys_and_the_previous_jwt_key():
             "database_username",
             "database_password",
             "jwt_secret_key_previous",
+            "jwt_secret_key_next",
+            "jwt_key_generation",
         )
     )
     assert values["database_host"] == HOST
@@ -121,11 +135,14 @@ def test_jwt_key_is_the_configured_number_of_random_bytes_in_base64(
 ):
     size = declared("jwtBytes").default
     slots = production.resources_of("random:index/randomBytes:RandomBytes")
-    assert [slot["inputs"]["length"] for slot in slots] == [size, size]
-    for key in secret_json(production_revealed, APP).values():
-        assert len(base64.b64decode(key, validate=True)) == size
-    for key in secret_json(synth(show_secrets=True, jwtBytes="48"), APP).values():
-        assert len(base64.b64decode(key, validate=True)) == 48
+    assert [slot["inputs"]["length"] for slot in slots] == [size] * 3
+    for result, length in (
+        (production_revealed, size),
+        (synth(show_secrets=True, jwtBytes="48"), 48),
+    ):
+        values = secret_json(result, APP)
+        for key in JWT_KEYS:
+            assert len(base64.b64decode(values[key], validate=True)) == length
 
 
 def test_customer_managed_key_encrypts_both_secrets_when_on(production):
@@ -215,9 +232,13 @@ def test_imported_jwt_key_replaces_the_first_slots_generator():
     imported = "existing-ssm-jwt-key-0123456789abcdefghijklmnop"
     result = synth(show_secrets=True, secrets={"jwtSecretKey": imported})
     generated = result.resources_of("random:index/randomBytes:RandomBytes")
-    assert [r["name"] for r in generated] == ["application-secrets-jwt-secret-key-slot-1"]
+    assert sorted(r["name"] for r in generated) == [
+        "application-secrets-jwt-key-slot-1",
+        "application-secrets-jwt-key-slot-2",
+    ]
     assert secret_json(result, APP)["jwt_secret_key"] == imported
-    # One rotation later it is the previous key; two later a generated key replaces it.
+    # One rotation later it is the previous key; two later a generated key replaces it (and it
+    # was never the next key: the key set of generation 0 is the first it was in).
     rotated = synth(show_secrets=True, jwtKeyGeneration="1", secrets={"jwtSecretKey": imported})
     assert secret_json(rotated, APP)["jwt_secret_key_previous"] == imported
     twice = synth(show_secrets=True, jwtKeyGeneration="2", secrets={"jwtSecretKey": imported})

@@ -9,6 +9,7 @@ import json
 import pytest
 from conftest import ROOT, secret_json
 
+from stack_model.jwt_key_set import JWT_KEYS
 from tools.synth import format_tree
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
@@ -43,10 +44,10 @@ def test_snapshots_hold_no_secret_value(production_revealed, name):
         for output, value in production_revealed.outputs.items()
         if output in production_revealed.secret_outputs and value is not None
     ]
-    # The generated values themselves: both JWT keys and the first database password.
+    # The generated values themselves: the JWT key set and the first database password.
     app = secret_json(production_revealed, "programador-musical-production-app-secrets")
     db = secret_json(production_revealed, "programador-musical-production-db-credentials")
-    secret_values += [*app.values(), db["password"]]
-    assert len(secret_values) >= 3
+    secret_values += [app[key] for key in JWT_KEYS] + [db["password"]]
+    assert len(secret_values) >= 4
     for value in secret_values:
         assert value not in text

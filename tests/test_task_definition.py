@@ -55,19 +55,14 @@ def test_logs_go_to_the_stack_log_group_with_retention(production):
 
 def test_container_secrets_map_env_vars_to_json_keys(production):
     secrets = _container(production)["secrets"]
-    assert [s["name"] for s in secrets] == [
-        "SECRET_KEY",
-        "SECRET_KEY_PREVIOUS",
-        "DATABASE_CREDENTIALS",
-    ]
+    assert [s["name"] for s in secrets] == ["APP_SECRETS", "DATABASE_CREDENTIALS"]
     app_arn = production.outputs["appSecretsArn"]
     assert app_arn.startswith(APP_ARN_PREFIX)
     db_arn = production.outputs["dbCredentialsArn"]
     assert {s["name"]: s["valueFrom"] for s in secrets} == {
-        "SECRET_KEY": f"{app_arn}:jwt_secret_key::",
-        "SECRET_KEY_PREVIOUS": f"{app_arn}:jwt_secret_key_previous::",
-        # The whole rotated JSON in one variable: one GetSecretValue, so user and password come
-        # from the same version.
+        # Each whole JSON in one variable: one GetSecretValue each, so the JWT keys come from
+        # one key set, and user and password from the same version.
+        "APP_SECRETS": app_arn,
         "DATABASE_CREDENTIALS": db_arn,
     }
     assert production.outputs["containerSecrets"] == secrets
@@ -77,8 +72,7 @@ def test_manual_rotation_keeps_the_guides_variables():
     result = synth(rotationManaged="false", containerSecrets=["DATABASE_URL=app:database_url"])
     app_arn = result.outputs["appSecretsArn"]
     assert {s["name"]: s["valueFrom"] for s in _container(result)["secrets"]} == {
-        "SECRET_KEY": f"{app_arn}:jwt_secret_key::",
-        "SECRET_KEY_PREVIOUS": f"{app_arn}:jwt_secret_key_previous::",
+        "APP_SECRETS": app_arn,
         "DATABASE_PASSWORD": f"{app_arn}:database_password::",
         "DATABASE_URL": f"{app_arn}:database_url::",
     }
@@ -98,7 +92,27 @@ def test_managed_rotation_refuses_the_copies_app_secrets_no_longer_holds():
         synthesize(overrides={"containerSecrets": ["DATABASE_URL=app:database_url"]})
     (problem,) = caught.value.problems
     assert problem.key == "containerSecrets"
-    assert "app keys: jwt_secret_key, jwt_secret_key_previous;" in str(problem)
+    assert (
+        "app keys: jwt_secret_key, jwt_secret_key_previous, jwt_secret_key_next, "
+        "jwt_key_generation;" in str(problem)
+    )
+
+
+@pytest.mark.parametrize("managed", ["true", "false"])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "SECRET_KEY=app:jwt_secret_key",
+        "OLD=app:jwt_secret_key_previous",
+        "N=app:jwt_secret_key_next",
+    ],
+)
+def test_no_container_reads_the_jwt_keys_one_by_one(entry, managed):
+    with pytest.raises(ConfigError) as caught:
+        synthesize(overrides={"containerSecrets": [entry], "rotationManaged": managed})
+    (problem,) = caught.value.problems
+    assert problem.key == "containerSecrets" and entry in problem.shown_value
+    assert "APP_SECRETS" in str(problem)
 
 
 def test_db_secret_mapping_points_at_db_credentials():
@@ -128,7 +142,7 @@ def test_no_secret_value_in_the_environment(production_revealed):
         "X=vault:jwt_secret_key",
         "1BAD=app:database_url",
         "BAD-NAME=app:database_url",
-        "SECRET_KEY=app:database_url",
+        "APP_SECRETS=app:database_url",
         "NO_REFERENCE",
     ],
 )

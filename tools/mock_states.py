@@ -123,6 +123,14 @@ def _random_bytes(r: _Resource) -> tuple[str, dict]:
     return "none", {"base64": base64.b64encode(data).decode(), "hex": data.hex()}
 
 
+def _dynamic(r: _Resource) -> tuple[str, dict]:
+    if "secretId" in r.inputs:
+        return r.inputs["secretId"], {
+            "versionId": str(_seed(r.identity, r.inputs).getrandbits(128))
+        }
+    return f"{r.inputs['stateMachineArn']}#{r.inputs['reason']}", {}
+
+
 def _db_instance(r: _Resource) -> tuple[str, dict]:
     identifier = r.inputs["identifier"]
     address = f"{identifier}.c8x2kd1qpt0z.{r.cloud.region}.rds.amazonaws.com"
@@ -218,11 +226,9 @@ RESOURCE_STATES: dict[str, Callable[[_Resource], tuple[str, dict]]] = {
         {"result": mock_password(r.identity, r.inputs), "bcryptHash": "$2a$10$" + "x" * 53},
     ),
     "random:index/randomBytes:RandomBytes": _random_bytes,
-    # A dynamic provider's resource (components/credential_fields.py): its id is the secret's.
-    "pulumi-python:dynamic:Resource": lambda r: (
-        r.inputs.get("secretId", r.physical),
-        {"versionId": str(_seed(r.identity, r.inputs).getrandbits(128))},
-    ),
+    # The program's dynamic providers' resources: components/credential_fields.py (its id is
+    # the secret's, and it answers the version it wrote) and components/restart_on_change.py.
+    "pulumi-python:dynamic:Resource": _dynamic,
     "pulumi:pulumi:StackReference": lambda r: (
         r.physical,
         r.cloud._stack_reference(r.inputs["name"]),
