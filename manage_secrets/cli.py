@@ -119,13 +119,21 @@ def _parser() -> argparse.ArgumentParser:
     update.add_argument("value", help='the new value, or "-" to read it from stdin')
     rotate_jwt = write(
         "rotate-jwt",
-        "next JWT key generation (jwtKeyGeneration + 1): the app keeps accepting the previous "
-        "key, nobody is logged out; then `pulumi up`",
+        "next JWT key generation (jwtKeyGeneration + 1) once every task holds the current key "
+        "set: its next key signs, every task accepts it, nobody is logged out; then `pulumi up` "
+        "and the wait for the redeployment",
     )
     rotate_jwt.add_argument(
         "--emergency",
         action="store_true",
-        help="after a leak: replace both keys (generation + 2); every session ends",
+        help="after a leak: replace every key (generation + 3); every session ends",
+    )
+    rotate_jwt.add_argument(
+        "--wait",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for the services' redeployment (default 600)",
     )
     rotate_db = command(
         "rotate-db",
@@ -231,18 +239,6 @@ def _apply_password_to_rds(aws, names: StackNames, instance: str):
     return shown, apply
 
 
-def _next_jwt_generation(plan, emergency: bool) -> None:
-    """One generation on: the slot that becomes current is regenerated and the old current key
-    stays accepted as the previous one. An emergency moves two, so both slots are replaced."""
-    text = plan.config_get("jwtKeyGeneration")
-    current = int(text) if text else 0
-    target = current + (2 if emergency else 1)
-    plan.config_set("jwtKeyGeneration", str(target))
-    if target >= 2:
-        # An imported key fills the first slot only until generation 2 replaces it.
-        plan.config_rm("jwtSecretKey")
-
-
 def _managed_rotation(aws, names: StackNames, args: argparse.Namespace) -> bool:
     """Whether db-credentials is rotated by Secrets Manager (its rotation is configured)."""
     from manage_secrets.managed_rotation import rotation_state
@@ -344,10 +340,21 @@ def run(args: argparse.Namespace) -> int:
         print(rotate_now(aws, names.db_credentials, names.rotation_function, args.wait))
     else:
         plan = PulumiPlan(names.stack, project.directory)
+        followed = None
         if command == "update-value":
             _update_value(plan, names, args.key, args.value)
         elif command == "rotate-jwt":
-            _next_jwt_generation(plan, args.emergency)
+            from manage_secrets import jwt_rotation, task_age
+
+            if args.emergency:
+                print(
+                    "emergency: every key of the JWT key set is replaced; every session ends "
+                    "and every user signs in again"
+                )
+                followed = task_age.redeployed_services(aws, names)
+            else:
+                followed = jwt_rotation.check_before(aws, names)
+            jwt_rotation.next_generation(plan, args.emergency)
         elif command == "rotate-db":
             # Likewise a kept password (adopt): without removing it, nothing would change.
             plan.config_rm("databasePassword").config_set("rotationDatabase", _token(args.token))
@@ -372,6 +379,10 @@ def run(args: argparse.Namespace) -> int:
                     "purpose: `pulumi config set protect false` and `pulumi up` first",
                 ) from None
             raise
+        if followed:
+            from manage_secrets.jwt_rotation import follow_redeployment
+
+            print(follow_redeployment(aws, names, followed, args.wait))
     return EXIT_OK
 
 

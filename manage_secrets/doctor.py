@@ -71,8 +71,10 @@ class Doctor:
         self._role()
         self._task_definition()
         self._kms_keys()
+        from manage_secrets.doctor_key_set import check_key_set
         from manage_secrets.doctor_rotation import check_rotation, check_sign_in
 
+        check_key_set(self)
         check_rotation(self)
         if self.database is not None:
             check_sign_in(self)
@@ -264,9 +266,12 @@ class Doctor:
             self.record(title, False, str(error), "run `pulumi up` for this stack")
             return
         self.record(title, True, definition["taskDefinitionArn"])
+        from manage_secrets.doctor_key_set import check_one_read
+
         for container in definition.get("containerDefinitions", []):
             for secret in container.get("secrets", []):
                 self._value_from(container["name"], secret["name"], secret["valueFrom"])
+            check_one_read(self, container["name"], container.get("secrets", []))
 
     def _value_from(self, container: str, env_name: str, value_from: str) -> None:
         """Resolves valueFrom as the ECS agent does at task start: the secret (at the stage or

@@ -27,6 +27,8 @@ EXIT_DATABASE = 20
 EXIT_NO_PROJECT = 21
 EXIT_MISSING_DEPENDENCY = 22
 EXIT_NOT_VERIFIED = 23
+EXIT_KEY_SET_NOT_READ = 24
+EXIT_REDEPLOYMENT_INCOMPLETE = 25
 EXIT_USAGE = 64
 EXIT_INTERNAL = 70
 
@@ -59,6 +61,14 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
         EXIT_NOT_VERIFIED,
         "the database server could not be verified (TLS: bundle, certificate, host name); "
         "nothing was sent",
+    ),
+    (
+        EXIT_KEY_SET_NOT_READ,
+        "rotate-jwt: tasks still hold an older key set (they would log users out); nothing changed",
+    ),
+    (
+        EXIT_REDEPLOYMENT_INCOMPLETE,
+        "rotate-jwt: the key set is written, but the services were not redeployed in time",
     ),
     (EXIT_USAGE, "bad arguments (nothing runs; what was typed after a key is never repeated)"),
     (EXIT_INTERNAL, "unexpected error: rerun with MANAGE_SECRETS_DEBUG=1 and report it"),

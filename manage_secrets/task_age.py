@@ -11,7 +11,7 @@ from stack_model.naming import StackNames
 from stack_model.restarts import restarted_services
 
 
-def _services(aws, names: StackNames) -> list[str] | None:
+def redeployed_services(aws, names: StackNames) -> list[str] | None:
     """The services the stack redeploys, or None when it redeploys none."""
     account = aws.call(lambda: aws.client("sts").get_caller_identity()["Account"])
     arn = f"arn:aws:states:{aws.region}:{account}:stateMachine:{names.restart_state_machine}"
@@ -23,26 +23,40 @@ def _services(aws, names: StackNames) -> list[str] | None:
     return restarted_services(found.get("definition", ""))
 
 
-def _tasks_started_before(aws, cluster_service: str, moment) -> int | None:
-    """How many running tasks of the service started before `moment` (None: no such service)."""
+def task_start_times(aws, cluster_service: str) -> list | None:
+    """When each running task of the service started (None: no such service). A task still
+    starting has no start time yet, and counts as starting now."""
     cluster, service = cluster_service.split("/", 1)
     ecs = aws.client("ecs")
+    pages = ecs.get_paginator("list_tasks").paginate(cluster=cluster, serviceName=service)
+    started: list = []
     try:
-        listed = aws.call(lambda: ecs.list_tasks(cluster=cluster, serviceName=service))
-        arns = listed.get("taskArns", [])
-        if not arns:
-            return 0
-        tasks = aws.call(lambda: ecs.describe_tasks(cluster=cluster, tasks=arns))["tasks"]
+        arns = aws.call(lambda: [arn for page in pages for arn in page.get("taskArns", [])])
+        for first in range(0, len(arns), 100):  # DescribeTasks takes 100 at most
+            described = aws.call(
+                lambda batch=arns[first : first + 100]: ecs.describe_tasks(
+                    cluster=cluster, tasks=batch
+                )
+            )
+            started += [task.get("startedAt") for task in described["tasks"]]
     except CliError:
         return None
-    return sum(1 for task in tasks if task.get("startedAt") and task["startedAt"] < moment)
+    return started
+
+
+def tasks_started_before(aws, cluster_service: str, moment) -> int | None:
+    """How many running tasks of the service started before `moment` (None: no such service)."""
+    started = task_start_times(aws, cluster_service)
+    if started is None:
+        return None
+    return sum(1 for at in started if at is not None and at < moment)
 
 
 def warnings(aws, names: StackNames, last_rotated) -> list[str]:
     """What to say before rotating, given when the last rotation finished (None: never)."""
     if last_rotated is None:
         return []
-    services = _services(aws, names)
+    services = redeployed_services(aws, names)
     if services is None:
         return [
             f"the last rotation was at {last_rotated:%Y-%m-%d %H:%M}, and nothing redeploys the "
@@ -51,7 +65,7 @@ def warnings(aws, names: StackNames, last_rotated) -> list[str]:
         ]
     found = []
     for service in services:
-        stale = _tasks_started_before(aws, service, last_rotated)
+        stale = tasks_started_before(aws, service, last_rotated)
         cluster, name = service.split("/", 1)
         if stale is None:
             found.append(f"{service}: no such service to check (the stack redeploys it)")

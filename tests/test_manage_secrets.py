@@ -103,10 +103,15 @@ def cli(moto):
     )
 
 
-def assert_one_line_error(done: subprocess.CompletedProcess, code: int, *secrets: str) -> str:
+def assert_one_line_error(
+    done: subprocess.CompletedProcess, code: int, *secrets: str, warnings: int = 0
+) -> str:
+    """The error is one line; `warnings` lines before it may only be warnings."""
     assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, done.stderr
+    *before, last = done.stderr.strip().splitlines()
+    assert len(before) == warnings, done.stderr
+    assert all(line.startswith("manage_secrets: warning: ") for line in before), done.stderr
+    lines = [last]
     assert lines[0].startswith("manage_secrets: ")
     assert "Traceback" not in done.stderr
     for secret in secrets:
@@ -236,8 +241,9 @@ def test_doctor_passes_on_the_deployed_stack(aws):
         f"PASS  {DB} is not scheduled for deletion",
         f"PASS  {PREFIX}-ecs-execution-role may GetSecretValue on {APP}",
         f"PASS  {PREFIX}-ecs-execution-role may decrypt {DB} with its KMS key",
-        "PASS  app: SECRET_KEY resolves",
-        "PASS  app: SECRET_KEY_PREVIOUS resolves",
+        "PASS  app: APP_SECRETS resolves",
+        f"PASS  {APP} holds every JWT key the application accepts: generation 0 signs; the "
+        "previous, signing and next keys are present",
         f"PASS  {DB} is rotated by Secrets Manager",
         f"PASS  rotation function {PREFIX}-db-rotation exists",
         f"PASS  Secrets Manager may invoke {PREFIX}-db-rotation",
@@ -325,6 +331,42 @@ def test_doctor_reports_each_problem_with_a_fix(aws, moto, stack):
     assert text.count("fix: ") == text.count("FAIL  ")
     for value in all_values(stack):
         assert value not in text
+
+
+@pytest.mark.mutates
+def test_doctor_fails_a_key_set_that_lacks_a_key_and_a_container_that_reads_keys_one_by_one(
+    aws, moto, stack
+):
+    secrets = moto.client("secretsmanager")
+    two_slot = json.loads(secrets.get_secret_value(SecretId=APP)["SecretString"])
+    del two_slot["jwt_secret_key_next"], two_slot["jwt_key_generation"]
+    secrets.put_secret_value(SecretId=APP, SecretString=json.dumps(two_slot))
+    container = {
+        "name": "app",
+        "image": "x",
+        "memory": 512,
+        "secrets": [
+            {"name": "SECRET_KEY", "valueFrom": f"{stack.secret_arns[APP]}:jwt_secret_key::"},
+            {"name": "OLD", "valueFrom": f"{stack.secret_arns[APP]}:jwt_secret_key_previous::"},
+        ],
+    }
+    moto.client("ecs").register_task_definition(
+        family=f"{PREFIX}-app", containerDefinitions=[container]
+    )
+    done = aws("doctor")
+    assert done.returncode == 1
+    text = done.stdout
+    assert (
+        f"FAIL  {APP} holds every JWT key the application accepts: missing or empty: "
+        "jwt_secret_key_next" in text
+    )
+    assert (
+        f"FAIL  app reads the JWT key set in one variable: SECRET_KEY, OLD read single keys of {APP}"
+        in text
+    )
+    assert text.count("fix: ") == text.count("FAIL  ")
+    for value in two_slot.values():
+        assert str(value) not in text
 
 
 def test_doctor_regions_says_where_else_a_secret_exists(aws, moto, stack):
@@ -480,8 +522,8 @@ def pulumi_stub(tmp_path, moto):
             ["rotate-jwt", "--emergency", "--yes"],
             [
                 (["config", "get", *COMMON, "jwtKeyGeneration"], None),
-                (["config", "set", *COMMON, "jwtKeyGeneration", "2"], None),
-                # An imported key fills the first slot only until generation 2.
+                (["config", "set", *COMMON, "jwtKeyGeneration", "3"], None),
+                # An imported key is generation 0's: the set of generation 2 no longer holds it.
                 (["config", "rm", *COMMON, "jwtSecretKey"], None),
                 (["up", *COMMON, "--yes"], None),
             ],
@@ -538,7 +580,7 @@ def manual_rotation(moto) -> None:
     ("args", "stdin", "key", "intended", "secret"),
     [
         (["rotate-jwt"], None, "jwtKeyGeneration", 1, False),
-        (["rotate-jwt", "--emergency"], None, "jwtKeyGeneration", 2, False),
+        (["rotate-jwt", "--emergency"], None, "jwtKeyGeneration", 3, False),
         pytest.param(
             ["rotate-db", "--token", "t-2026"],
             None,
@@ -654,13 +696,14 @@ def test_without_pulumi_the_commands_are_printed_and_the_exit_is_non_zero(aws):
 
 
 def test_without_pulumi_rotate_jwt_says_which_value_it_needs_to_read(aws):
-    line = assert_one_line_error(aws("rotate-jwt", "--yes"), 10)
+    # Before it: the warning that nothing redeploys the services (none configured here).
+    line = assert_one_line_error(aws("rotate-jwt", "--yes"), 10, warnings=1)
     assert "Pulumi CLI is not installed" in line
     assert "pulumi config get jwtKeyGeneration --stack production" in line
 
 
 def test_without_yes_and_without_a_terminal_nothing_runs(aws, pulumi_stub):
-    line = assert_one_line_error(aws("rotate-jwt", env=pulumi_stub.env), 13)
+    line = assert_one_line_error(aws("rotate-jwt", env=pulumi_stub.env), 13, warnings=1)
     assert "--yes" in line
     # Only the read of the current generation ran.
     assert [argv[:2] for argv, _ in pulumi_stub.calls()] == [["config", "get"]]
@@ -816,7 +859,7 @@ def test_a_malformed_region_is_a_usage_error(cli):
     assert "'us east 1' is not an AWS region name" in line
 
 
-@pytest.mark.parametrize("command", [["rotate-jwt"], ["create"], ["delete"]])
+@pytest.mark.parametrize("command", [["create"], ["delete"]])
 def test_commands_that_only_run_pulumi_need_no_region(pulumi_stub, command):
     env = {
         k: v for k, v in pulumi_stub.env.items() if k not in ("AWS_DEFAULT_REGION", "AWS_REGION")
@@ -1081,3 +1124,107 @@ def test_rotate_db_warns_about_tasks_that_started_before_the_last_rotation(aws, 
     assert seen.returncode == 0, seen.stderr
     assert f"1 task(s) of {PREFIX}/app started before the last rotation" in seen.stderr
     assert f"aws ecs wait services-stable --cluster {PREFIX} --services app" in seen.stderr
+
+
+# ---------------------------------------------------------------------------- rotate-jwt's fleet
+
+
+def _redeployed_by_the_stack(moto) -> None:
+    """The stack's restart state machine, for its service `<prefix>/app`."""
+    from stack_model.restarts import restart_definition
+
+    role = moto.client("iam").create_role(RoleName="sfn-jwt", AssumeRolePolicyDocument="{}")
+    moto.client("stepfunctions").create_state_machine(
+        name=f"{PREFIX}-restart-services",
+        definition=restart_definition([f"{PREFIX}/app"]),
+        roleArn=role["Role"]["Arn"],
+    )
+
+
+def _key_set_written(moto) -> float:
+    versions = moto.client("secretsmanager").list_secret_version_ids(SecretId=APP)["Versions"]
+    (current,) = [v for v in versions if "AWSCURRENT" in v["VersionStages"]]
+    return current["CreatedDate"].timestamp()
+
+
+@pytest.mark.mutates
+def test_rotate_jwt_refuses_while_a_task_holds_an_older_key_set_and_changes_nothing(
+    aws, moto, stack, pulumi_stub
+):
+    _redeployed_by_the_stack(moto)
+    written = _key_set_written(moto)
+    with RunningTasks(PREFIX, [written - 600, written + 5, written + 10]) as tasks:
+        env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_ECS": tasks.endpoint}
+        done = aws("rotate-jwt", "--yes", env=env)
+    line = assert_one_line_error(done, 24)
+    assert f"1 of 3 task(s) of {PREFIX}/app started before the current key set" in line
+    assert "nothing was changed" in line
+    assert f"aws ecs wait services-stable --cluster {PREFIX} --services app" in line
+    assert pulumi_stub.calls() == []
+    # After a leak, nobody waits: every key is replaced, and the CLI says what that means.
+    with RunningTasks(PREFIX, [written - 600]) as tasks:
+        env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_ECS": tasks.endpoint}
+        done = aws("rotate-jwt", "--emergency", "--yes", "--wait", "0", env=env)
+    assert done.returncode == 25, done.stderr
+    assert "every session ends" in done.stdout
+    assert ["config", "set", *COMMON, "jwtKeyGeneration", "3"] in [
+        a for a, _ in pulumi_stub.calls()
+    ]
+
+
+@pytest.mark.mutates
+def test_rotate_jwt_rotates_once_every_task_holds_the_key_set_and_follows_the_redeployment(
+    aws, moto, stack, pulumi_stub
+):
+    _redeployed_by_the_stack(moto)
+    written = _key_set_written(moto)
+    with RunningTasks(PREFIX, [written + 5, written + 10]) as tasks:
+        env = {**pulumi_stub.env, "AWS_ENDPOINT_URL_ECS": tasks.endpoint}
+        done = aws("rotate-jwt", "--yes", env=env)
+    assert done.returncode == 0, done.stderr
+    assert [a[0] if a[0] == "up" else a[1] for a, _ in pulumi_stub.calls()] == ["get", "set", "up"]
+    assert f"every task of {PREFIX}/app started after the new key set" in done.stdout
+
+
+def test_following_the_redeployment_waits_for_the_last_old_task_then_gives_up_in_time(
+    moto, stack, monkeypatch
+):
+    from manage_secrets.aws import Aws
+    from manage_secrets.errors import CliError
+    from manage_secrets.jwt_rotation import follow_redeployment
+    from stack_model.naming import StackNames
+
+    written = _key_set_written(moto)
+    names, services = StackNames("programador-musical", "production"), [f"{PREFIX}/app"]
+    with RunningTasks(PREFIX, [written - 60, written - 30]) as tasks:
+        for key, value in cli_env(moto.endpoint, AWS_ENDPOINT_URL_ECS=tasks.endpoint).items():
+            monkeypatch.setenv(key, value)
+        aws = Aws(REGION)
+        polls = []
+
+        def one_task_replaced_per_poll(seconds: float) -> None:
+            polls.append(seconds)
+            tasks.started[len(polls) - 1] = written + 60 * len(polls)
+
+        said = follow_redeployment(
+            aws, names, services, 600, sleep=one_task_replaced_per_poll, clock=lambda: 0.0
+        )
+        assert len(polls) == 2 and "started after the new key set" in said
+        tasks.started[:] = [written - 60]
+        clock = iter([0.0, 0.0, 700.0])
+        with pytest.raises(CliError) as caught:
+            follow_redeployment(
+                aws, names, services, 600, sleep=lambda s: None, clock=lambda: next(clock)
+            )
+    assert caught.value.exit_code == 25
+    assert "1 of 1 task(s)" in str(caught.value) and "nobody is" in str(caught.value)
+
+
+def test_rotate_jwt_needs_the_region_it_reads_the_tasks_in(pulumi_stub):
+    env = {
+        k: v for k, v in pulumi_stub.env.items() if k not in ("AWS_DEFAULT_REGION", "AWS_REGION")
+    }
+    env["AWS_CONFIG_FILE"] = os.devnull
+    line = assert_one_line_error(run(env, "rotate-jwt", "--yes"), 9)
+    assert "--region" in line
+    assert pulumi_stub.calls() == []
