@@ -46,6 +46,9 @@ CREDENTIALS_SECRET_SUFFIX = "-db-credentials"
 # JSON keys a container must not read one by one from a rotated secret (ECS reads each entry
 # with its own GetSecretValue: two reads can straddle a rotation and pair mismatched halves).
 ROTATED_TOGETHER = ("username", "password")
+# The JWT key set's keys (stack_model/jwt_key_set.py, JWT_KEYS; a test holds the copy to it): a
+# container that read them one by one could hold keys of two generations.
+JWT_KEY_SET_KEYS = ("jwt_secret_key", "jwt_secret_key_previous", "jwt_secret_key_next")
 # JSON keys of a non-rotated secret that copy a rotated credential.
 CREDENTIAL_COPY = re.compile(r"password|username|url", re.IGNORECASE)
 PRODUCTION_STACKS = ("production",)
@@ -579,6 +582,28 @@ def _containers_read_rotated_credentials_whole(
                     )
 
 
+# 18 --------------------------------------------------------------------------------------------
+def _jwt_key_set_read_whole(args: StackValidationArgs, report: ReportViolation) -> None:
+    for task in (r for r in args.resources if r.resource_type == TASK_DEFINITION):
+        definitions = ResourceValidationArgs(
+            TASK_DEFINITION, task.props, task.urn, task.name, task.opts, None
+        )
+        for container in _container_definitions(definitions):
+            for entry in _as_list(container.get("secrets")):
+                value_from = entry.get("valueFrom") if isinstance(entry, Mapping) else None
+                if not isinstance(value_from, str) or not SECRETS_MANAGER_ARN.match(value_from):
+                    continue
+                _, key = _value_from_parts(value_from)
+                if key in JWT_KEY_SET_KEYS:
+                    report(
+                        f"container {container.get('name')} reads {entry.get('name')} as the "
+                        f"`{key}` of the JWT key set on its own: ECS reads each entry "
+                        "separately, so a key rotation between two reads hands the task keys of "
+                        "two generations; read the whole secret in one variable (APP_SECRETS)",
+                        task.urn,
+                    )
+
+
 RESOURCE_POLICIES = [
     ResourceValidationPolicy(
         name="secrets-recovery-window",
@@ -669,6 +694,11 @@ STACK_POLICIES = [
         name="trail-bucket-versioned-and-lifecycled",
         description="The bucket of a trail the stack declares is versioned and expires files.",
         validate=_trail_buckets_kept,
+    ),
+    StackValidationPolicy(
+        name="containers-read-the-jwt-key-set-whole",
+        description="No container reads the JWT keys one by one: the key set comes in one read.",
+        validate=_jwt_key_set_read_whole,
     ),
 ]
 POLICIES = RESOURCE_POLICIES + STACK_POLICIES

@@ -16,6 +16,7 @@ from pulumi_policy.policy import (
     StackValidationArgs,
 )
 
+from stack_model.jwt_key_set import JWT_KEYS
 from tools.policy_check import check, load_rules
 
 rules = load_rules()
@@ -69,7 +70,7 @@ def stack_violations(policy: str, resources: list[tuple[str, str, dict]], stack:
 
 
 def test_pack_has_every_rule_and_only_rule_2_is_advisory():
-    assert len(rules.POLICIES) == 17
+    assert len(rules.POLICIES) == 18
     advisory = [p.name for p in rules.POLICIES if p.enforcement_level is not None]
     assert advisory == ["secrets-customer-managed-key"]
     assert rules.POLICIES[1].enforcement_level.value == "advisory"
@@ -461,9 +462,7 @@ def test_17_containers_read_rotated_credentials_whole():
     scheduled = _rotation({"scheduleExpression": "rate(30 days)"})
     app = (rules.SECRET, "app", {"arn": SECRET_ARN})
     base = [_db_secret(), app, scheduled]
-    whole = _task_reading(
-        ("DATABASE_CREDENTIALS", DB_ARN), ("SECRET_KEY", f"{SECRET_ARN}:jwt_secret_key::")
-    )
+    whole = _task_reading(("DATABASE_CREDENTIALS", DB_ARN), ("APP_SECRETS", SECRET_ARN))
     assert not stack_violations(policy, [*base, whole])
     one_by_one = stack_violations(
         policy, [*base, _task_reading(("DB_PASSWORD", f"{DB_ARN}:password::"))]
@@ -475,3 +474,15 @@ def test_17_containers_read_rotated_credentials_whole():
     assert not stack_violations(
         policy, [_db_secret(), app, _task_reading(("URL", f"{SECRET_ARN}:database_url::"))]
     )
+
+
+@pytest.mark.parametrize("key", JWT_KEYS)
+def test_18_containers_read_the_jwt_key_set_whole(key):
+    policy = "containers-read-the-jwt-key-set-whole"
+    assert rules.JWT_KEY_SET_KEYS == JWT_KEYS  # the pack's copy of the stack's fact
+    assert not stack_violations(policy, [_task_reading(("APP_SECRETS", SECRET_ARN))])
+    found = stack_violations(policy, [_task_reading(("K", f"{SECRET_ARN}:{key}::"))])
+    assert found and f"reads K as the `{key}` of the JWT key set on its own" in found[0]
+    # Neither stack does.
+    for stack in ("production", "staging"):
+        assert not [v for v in check(synth(stack)) if v.policy == policy]
