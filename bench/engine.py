@@ -29,6 +29,7 @@ SCENARIOS = {
     "rotationJwt": ({}, {"rotationJwt": "2026-12-05"}),
     "jwtKeyGeneration +1": ({}, {"jwtKeyGeneration": "1"}),
     "jwtKeyGeneration +2": ({}, {"jwtKeyGeneration": "2"}),
+    "jwtKeyGeneration +3 (emergency)": ({}, {"jwtKeyGeneration": "3"}),
     "a new containerImage": (
         {},
         {"containerImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/programador-musical:2"},
