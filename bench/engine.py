@@ -18,8 +18,8 @@ import sys
 import time
 
 from engine.session import EngineSession
-from tools.change_plan import plan
-from tools.synth import ROOT, synthesize
+from harness.change_plan import plan
+from harness.synth import ROOT, synthesize
 
 RUNS = 3
 # scenario -> (the base's config, the change): a string as `pulumi config set` stores it, a list

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.aws_emulator import MotoServer, emulator_env
+from tests.support.aws_emulator import MotoServer, emulator_env
 
 ROOT = Path(__file__).resolve().parents[1]
 

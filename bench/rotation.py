@@ -1,8 +1,8 @@
 """The rotation proof under load (`make bench`): the managed alternating-users rotation and the
 previous manual scheme run the same simulated fleet against a real PostgreSQL server and the
-moto server loaded from the synthesized stack (tools/rotation_lab.py), with tasks that live
-through rotations (tools/long_lived_tasks.py); before them, the JWT key set under rolling
-deployments against the two-slot release (tools/jwt_fleet.py).
+moto server loaded from the synthesized stack (tests/support/rotation_lab.py), with tasks that live
+through rotations (tests/support/long_lived_tasks.py); before them, the JWT key set under rolling
+deployments against the two-slot release (tests/support/jwt_fleet.py).
 
 The last line has the form the rotation issue asks for:
 `rotation: 20 rotations, N logins, 0 failed (previous scheme: M failed)`.
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import sys
 
-from tools import jwt_fleet, long_lived_tasks
-from tools.rotation_lab import compare, summary
+from tests.support import jwt_fleet, long_lived_tasks
+from tests.support.rotation_lab import compare, summary
 
 ROTATIONS = 20
 

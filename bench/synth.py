@@ -26,7 +26,7 @@ SYNTH = [sys.executable, "-m", "tools.synth", "--stack", "production"]
 SYNTH_WITH_GC = [
     sys.executable,
     "-c",
-    "import sys; from tools.synth_cli import main; sys.exit(main([]))",
+    "import sys; from tools.synth import main; sys.exit(main([]))",
 ]
 
 
@@ -79,7 +79,7 @@ PROGRAM = textwrap.dedent(
 
 
 def per_resource(copies: int, program_dir: Path) -> tuple[int, float]:
-    from tools.synth import synthesize
+    from harness.synth import synthesize
 
     start = time.perf_counter()
     result = synthesize("bench", {"copies": str(copies)}, program_dir=program_dir)

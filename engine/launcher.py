@@ -57,7 +57,7 @@ def serve_program(directory: Path | None, before_run=None, lock=None):
     import grpc
     from pulumi.runtime.proto import language_pb2_grpc
 
-    from tools.sdk_internals import language_server
+    from harness.sdk_internals import language_server
 
     chosen: list[Path] = []
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from engine import layout
 from engine.launcher import SHARED_SERVER
-from tools.aws_emulator import MotoServer, emulator_env
+from tests.support.aws_emulator import MotoServer, emulator_env
 
 PASSPHRASE = "engine-tier-passphrase"
 

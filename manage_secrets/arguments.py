@@ -31,11 +31,3 @@ def region(text: str) -> str:
     if not region_shaped(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not an AWS region name such as us-east-1")
     return text
-
-
-def without_arguments(message: str) -> str:
-    """argparse repeats unrecognized arguments in its error, and one may be a secret value
-    (`--config jwtSecretKey <value>`): keep the message, drop what was typed."""
-    if message.startswith("unrecognized arguments:"):
-        return "unrecognized arguments (not repeated here: one may be a secret value)"
-    return message

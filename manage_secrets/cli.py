@@ -13,7 +13,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from manage_secrets import arguments, process_end
+from command_line import process_end
+from command_line.arguments import without_arguments
+from manage_secrets import arguments
 from manage_secrets.errors import (
     EXIT_CHECKS_FAILED,
     EXIT_CODES_HELP,
@@ -29,7 +31,7 @@ from stack_model.naming import StackNames
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:
-        message = arguments.without_arguments(message)
+        message = without_arguments(message)
         self.exit(EXIT_USAGE, f"manage_secrets: {message} (see --help)\n")
 
 
@@ -290,18 +292,19 @@ def run(args: argparse.Namespace) -> int:
     elif command == "restore":
         print(reading.restore(aws, args.name))
     elif command == "doctor":
-        from manage_secrets.doctor import Doctor, report
+        from manage_secrets.doctor.checklist import Checklist
+        from manage_secrets.doctor.checkup import report, run
 
         regions = [r.strip() for r in args.regions.split(",") if r.strip()]
-        doctor = Doctor(aws, names, regions)
+        checklist = Checklist(aws, names, regions)
         if args.sign_in:
             from manage_secrets.database import Address, Tls
 
-            doctor.database = (
+            checklist.database = (
                 Tls.from_options(args.ca_bundle, args.insecure_plaintext_for_local_tests),
                 Address.parse(args.connect) if args.connect else None,
             )
-        text, healthy = report(doctor.run(), names, aws.region)
+        text, healthy = report(run(checklist), names, aws.region)
         print(text)
         return EXIT_OK if healthy else EXIT_CHECKS_FAILED
     elif command == "adopt":

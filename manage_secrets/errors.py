@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manage_secrets.process_end import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
+from command_line.process_end import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED
 
 EXIT_OK = 0
 EXIT_CHECKS_FAILED = 1

@@ -1,5 +1,5 @@
 """Replays `pulumi config` command lines onto a copy of the project with the ported CLI semantics
-(tools/pulumi_cli/config_commands.py) and reads back what the program would see."""
+(harness/pulumi_cli/config_commands.py) and reads back what the program would see."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 from conftest import ROOT
 
+from harness.pulumi_cli.config_commands import run
+from harness.stack_loading import load_stack_config
 from settings.schema import Reader
-from tools.pulumi_cli.config_commands import run
-from tools.stack_loading import load_stack_config
 
 PROJECT = "programador-musical"
 

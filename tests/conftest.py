@@ -13,7 +13,7 @@ import pytest
 # The engine tier's fixture (`engine`: one EngineSession per test module).
 from engine_tier import engine  # noqa: F401
 
-from tools.synth import ROOT, SynthResult, synthesize
+from harness.synth import ROOT, SynthResult, synthesize
 
 
 @cache

@@ -15,9 +15,9 @@ import pytest
 from config_replay import apply, project_copy
 from conftest import ROOT
 
+from harness.synth import synthesize
 from stack_model.naming import StackNames
-from tools.aws_emulator import REGION, MotoServer, emulator_env
-from tools.synth import synthesize
+from tests.support.aws_emulator import REGION, MotoServer, emulator_env
 
 ACCOUNT = "123456789012"
 JWT = "q4V0JmYwZ0bXcGk1R2xQb2xXc2V2Z3ZkN3d0eFpZYVE="  # 32 bytes, base64, as the script made it

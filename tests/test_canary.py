@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import run_synth
 
+from harness.mock_cloud import MockCloud
+from harness.synth import format_tree, synthesize
 from settings import ConfigError
-from tools.mock_cloud import MockCloud
-from tools.synth import format_tree, synthesize
 
 PASSWORD_CANARY = "Canary!Pw#0123456789"
 JWT_CANARY_BYTES = b"canary-jwt-key-0123456789abcdefg"

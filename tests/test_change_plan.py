@@ -10,8 +10,8 @@ import sys
 import pytest
 from conftest import ROOT, run_synth, synth
 
-from tools.change_plan import UNKNOWN, format_plan, leaf_changes, plan
-from tools.force_new import FORCE_NEW
+from harness.change_plan import UNKNOWN, format_plan, leaf_changes, plan
+from harness.force_new import FORCE_NEW
 
 KEY = os.urandom(32)
 BYTES = "random:index/randomBytes:RandomBytes"

@@ -11,9 +11,9 @@ import pytest
 from config_replay import apply, program_reads, project_copy
 from conftest import ROOT, synth
 
-from tools.pulumi_cli.config_commands import ConfigCommandError
-from tools.stack_loading import StackRefused
-from tools.synth import synthesize
+from harness.pulumi_cli.config_commands import ConfigCommandError
+from harness.stack_loading import StackRefused
+from harness.synth import synthesize
 
 IMPORTED_KEY = "imported-jwt-key-0123456789abcdefghijklmnop"
 # Placeholders the docs use, and what a user would type for them.

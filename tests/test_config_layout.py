@@ -1,4 +1,4 @@
-"""The config layout as the real Pulumi CLI reads it (through the port in tools/pulumi_cli):
+"""The config layout as the real Pulumi CLI reads it (through the port in harness/pulumi_cli):
 every project file loads, every declared key is found by the CLI's path lookup and read the
 same way by the program, the old dotted layout is refused with the CLI's own messages, and keys
 the project does not declare are errors that name the key to use."""
@@ -10,20 +10,20 @@ import shutil
 import pytest
 from conftest import ROOT, run_synth, synth
 
-from settings import CONFIG_KEYS, ConfigError
-from settings.schema import Reader
-from tools.pulumi_cli import yaml_v3
-from tools.pulumi_cli.config_values import map_get, parse_key
-from tools.pulumi_cli.project_schema import real_schema_path
-from tools.pulumi_cli.stack_config import Crypter, StackConfigError, merge_and_validate
-from tools.pulumi_cli.workspace import (
+from harness.pulumi_cli import yaml_v3
+from harness.pulumi_cli.config_values import map_get, parse_key
+from harness.pulumi_cli.project_schema import real_schema_path
+from harness.pulumi_cli.stack_config import Crypter, StackConfigError, merge_and_validate
+from harness.pulumi_cli.workspace import (
     load_policy_pack,
     load_project,
     load_project_stack,
     validate_project_file,
 )
-from tools.stack_loading import load_stack_config
-from tools.synth import synthesize
+from harness.stack_loading import load_stack_config
+from harness.synth import synthesize
+from settings import CONFIG_KEYS, ConfigError
+from settings.schema import Reader
 
 DOTTED = ROOT / "tests" / "fixtures" / "dotted_layout"
 PROGRAMS = [ROOT, ROOT / "examples" / "database", ROOT / "examples" / "service"]

@@ -9,6 +9,7 @@ import json
 import pytest
 from conftest import synth
 
+from harness.synth import synthesize
 from settings import ConfigError
 from stack_model.iam_policy import Decision, evaluate_with_resource_policy
 from stack_model.rotation import (
@@ -17,7 +18,6 @@ from stack_model.rotation import (
     schedule_expression_shape,
     schedule_problem,
 )
-from tools.synth import synthesize
 
 APPLICATION = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"
 ROTATION = "aws:secretsmanager/secretRotation:SecretRotation"

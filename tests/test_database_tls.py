@@ -19,9 +19,9 @@ from conftest import ROOT, synth
 
 from manage_secrets.database import Address, Tls, connect
 from stack_model.naming import StackNames
-from tools.aws_emulator import MotoServer, deploy, emulator_env
-from tools.postgres_server import PostgresServer
-from tools.tls_postgres import CertificateAuthority, TlsPostgresServer, server_binaries
+from tests.support.aws_emulator import MotoServer, deploy, emulator_env
+from tests.support.postgres_server import PostgresServer
+from tests.support.tls_postgres import CertificateAuthority, TlsPostgresServer, server_binaries
 
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("database_tls")]
 

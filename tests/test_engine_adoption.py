@@ -15,8 +15,8 @@ import pytest
 from test_adopt import adopt, old_setup
 
 from engine.session import Result
+from harness.synth import ROOT
 from stack_model.naming import StackNames
-from tools.synth import ROOT
 
 pytestmark = pytest.mark.engine
 

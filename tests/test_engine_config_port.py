@@ -1,10 +1,10 @@
-"""The port of the CLI's config rules (tools/pulumi_cli) held to the real CLI: for the ported
+"""The port of the CLI's config rules (harness/pulumi_cli) held to the real CLI: for the ported
 Pulumi test cases, the hostile stack files and the hostile `pulumi config set` values, both
 accept or both refuse, with the same message.
 
 The CLI validates a stack's config in `pulumi preview` before it runs anything; here the program
 is an empty one, served by the SDK's language server for every case, so a case costs one CLI
-start. The port answers through tools.stack_loading, as the synth loads a stack."""
+start. The port answers through harness.stack_loading, as the synth loads a stack."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ from test_hostile_input import BROKEN_FILES, MINIMAL_STACK, WRONG_YAML_TYPES
 
 from engine import layout
 from engine.session import PASSPHRASE
-from tools.pulumi_cli.config_commands import ConfigCommandError, run
-from tools.pulumi_cli.workspace import WorkspaceError
-from tools.sdk_internals import language_server
-from tools.stack_loading import StackRefused, load_stack_config
-from tools.synth import ROOT
+from harness.pulumi_cli.config_commands import ConfigCommandError, run
+from harness.pulumi_cli.workspace import WorkspaceError
+from harness.sdk_internals import language_server
+from harness.stack_loading import StackRefused, load_stack_config
+from harness.synth import ROOT
 
 pytestmark = pytest.mark.engine
 
@@ -226,7 +226,7 @@ def cli(tmp_path_factory, empty_program) -> Cli:
 
 def _ok(folder: Path) -> str:
     """Accepted, and what the stack file holds after the commands (as yaml.v3 reads it)."""
-    from tools.pulumi_cli import yaml_v3
+    from harness.pulumi_cli import yaml_v3
 
     document = yaml_v3.load((folder / "Pulumi.dev.yaml").read_bytes()) or {}
     return "ok " + json.dumps(document.get("config") or {}, sort_keys=True)

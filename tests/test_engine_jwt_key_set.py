@@ -2,7 +2,7 @@
 the release at generation 5, upgraded by this tree, then rotated twice with `pulumi config set
 jwtKeyGeneration` and `pulumi up`. The upgrade keeps the signing and the previous key (nobody is
 logged out), only the next key is new; each rotation replaces one key slot and the app-secrets
-version and starts the services' redeployment. A fleet (tools/jwt_fleet.py) that reads what the
+version and starts the services' redeployment. A fleet (tests/support/jwt_fleet.py) that reads what the
 emulator holds after each step, the release's tasks first, rejects no valid token."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from engine_tier import preview_json, steps
 from test_engine_upgrades import up_as_an_operator_would
 
-from tools.jwt_fleet import TWO_SLOT_RELEASE, Keys, run_fleet
+from tests.support.jwt_fleet import TWO_SLOT_RELEASE, Keys, run_fleet
 
 pytestmark = pytest.mark.engine
 

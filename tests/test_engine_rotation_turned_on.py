@@ -14,10 +14,10 @@ import secrets as random_source
 import pytest
 from test_engine_upgrades import up_as_an_operator_would
 
-from tools.postgres_server import PostgresServer
-from tools.rotation_driver import AlternatingUsersRotation
-from tools.rotation_function import RotationFunction
-from tools.rotation_lab import MASTER_USER, Lab
+from tests.support.postgres_server import PostgresServer
+from tests.support.rotation_driver import AlternatingUsersRotation
+from tests.support.rotation_function import RotationFunction
+from tests.support.rotation_lab import MASTER_USER, Lab
 
 pytestmark = [pytest.mark.engine, pytest.mark.postgres]
 
@@ -81,7 +81,7 @@ def test_turning_rotation_on_rotating_and_moving_the_database_keep_every_field(e
     assert lab.sign_in(rotated)
 
     # The documented command: `manage-secrets rotate-db` asks Secrets Manager, which invokes the
-    # function (moto runs no function code: tools/rotation_function.py plays it, with the same
+    # function (moto runs no function code: tests/support/rotation_function.py plays it, with the same
     # driver) and the CLI follows the versions to the end.
     with RotationFunction(lab.secrets(), SECRET, driver.steps) as function:
         done = lab.cli("rotate-db", "--wait", "60")

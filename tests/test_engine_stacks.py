@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, synth
 from engine_tier import STACKS, preview_json, stack_up, steps
 
-from tools.aws_emulator import emulator_env
+from tests.support.aws_emulator import emulator_env
 
 pytestmark = pytest.mark.engine
 

@@ -13,7 +13,7 @@ import pytest
 from engine_tier import preview_json, steps
 
 from engine.session import EngineSession
-from tools.synth import ROOT
+from harness.synth import ROOT
 
 pytestmark = pytest.mark.engine
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import ROOT, synth
 
-from tools.synth import synthesize
+from harness.synth import synthesize
 
 REFERENCE = "programador-musical/programador-musical/production"
 

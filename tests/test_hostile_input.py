@@ -14,10 +14,10 @@ import time
 import pytest
 from conftest import ROOT, run_synth
 
+from harness.stack_loading import StackRefused
+from harness.synth import synthesize
 from settings import ConfigError
-from tools.stack_loading import StackRefused
-from tools.synth import synthesize
-from tools.synth_cli import EXIT_CONFIG_ERROR, main
+from tools.synth import EXIT_CONFIG_ERROR, main
 
 SECRET = "PLAINTEXT-JWT-KEY-0123456789abcdefghijklmnop"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from tools.aws_emulator import MotoServer, emulator_env
+from tests.support.aws_emulator import MotoServer, emulator_env
 
 RECORDER = """#!{python}
 import json, sys

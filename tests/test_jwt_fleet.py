@@ -1,5 +1,5 @@
 """The JWT key set under a rolling deployment, smaller than `make bench`'s 20 rotations: tasks
-that sign and verify with PyJWT from the keys each read at its start (tools/jwt_fleet.py), the
+that sign and verify with PyJWT from the keys each read at its start (tests/support/jwt_fleet.py), the
 keys rendered from this tree and from the two-slot release."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import jwt
 import pytest
 from conftest import ROOT
 
-from tools.jwt_fleet import Keys, app_secrets_at, compare, run_fleet
+from tests.support.jwt_fleet import Keys, app_secrets_at, compare, run_fleet
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import sys
 import pytest
 from conftest import ROOT, synth
 
-from tools.aws_emulator import (
+from tests.support.aws_emulator import (
     REGION,
     FaultServer,
     MotoServer,
@@ -909,7 +909,9 @@ def test_a_closed_pipe_ends_the_cli_quietly_with_exit_141(moto, stack):
 
 
 def test_doctor_fails_a_replica_that_is_not_in_sync():
-    from manage_secrets.doctor import Doctor, report
+    from manage_secrets.doctor.checklist import Checklist
+    from manage_secrets.doctor.checkup import report
+    from manage_secrets.doctor.secrets import check_secret
     from stack_model.naming import StackNames
 
     class Secrets:
@@ -934,9 +936,9 @@ def test_doctor_fails_a_replica_that_is_not_in_sync():
         def call(self, action, subject="", region=None):
             return action()
 
-    doctor = Doctor(Aws(), StackNames("programador-musical", "production"), [])
-    doctor._secret(APP)
-    text, healthy = report(doctor.checks, doctor.names, "us-east-1")
+    checklist = Checklist(Aws(), StackNames("programador-musical", "production"))
+    check_secret(checklist, APP)
+    text, healthy = report(checklist.checks, checklist.names, "us-east-1")
     assert not healthy
     assert f"FAIL  replica of {APP} in eu-west-1 is InSync: Failed: KMS key is disabled" in text
     assert "force-overwrite-replica-secret" in text
@@ -958,8 +960,8 @@ class _Session:
 
 @pytest.mark.mutates
 def test_rotate_db_asks_secrets_manager_and_reports_each_step(aws, moto, stack):
-    from tools.rotation_driver import AlternatingUsersRotation
-    from tools.rotation_function import RotationFunction
+    from tests.support.rotation_driver import AlternatingUsersRotation
+    from tests.support.rotation_function import RotationFunction
 
     secrets = moto.client("secretsmanager")
     before = secrets.describe_secret(SecretId=DB)["VersionIdsToStages"]
@@ -1055,8 +1057,8 @@ def test_doctor_fails_a_managed_shape_without_rotation(aws, stack):
 def test_doctor_warns_when_the_managed_rotation_never_ran():
     """Before the first rotation (the schedule has not come, `rotate-db` not run), doctor says
     so as a warning with the way to prove the path, not as a failure."""
-    from manage_secrets.doctor import Doctor
-    from manage_secrets.doctor_rotation import check_rotation
+    from manage_secrets.doctor.checklist import Checklist
+    from manage_secrets.doctor.rotation import check_rotation
     from stack_model.naming import StackNames
 
     class Lambda:
@@ -1080,7 +1082,7 @@ def test_doctor_warns_when_the_managed_rotation_never_ran():
         def call(self, action, _subject="", _region=None):
             return action()
 
-    doctor = Doctor(Aws(), StackNames("programador-musical", "production"), [])
+    doctor = Checklist(Aws(), StackNames("programador-musical", "production"))
     function = f"arn:aws:lambda:{REGION}:123456789012:function:{PREFIX}-db-rotation"
     doctor.described[DB] = {
         "RotationEnabled": True,
@@ -1096,8 +1098,8 @@ def test_doctor_warns_when_the_managed_rotation_never_ran():
 
 @pytest.mark.mutates
 def test_rotate_db_warns_about_tasks_that_started_before_the_last_rotation(aws, moto, stack):
-    from tools.rotation_driver import AlternatingUsersRotation
-    from tools.rotation_function import RotationFunction
+    from tests.support.rotation_driver import AlternatingUsersRotation
+    from tests.support.rotation_function import RotationFunction
 
     secrets = moto.client("secretsmanager")
     function = AlternatingUsersRotation(secrets, DB, lambda c: _Session(), lambda c: True)

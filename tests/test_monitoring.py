@@ -13,8 +13,8 @@ from cloudwatch_filter import UnsupportedPattern, matches
 from conftest import synth
 from moto.events.models import EventPattern
 
+from harness.synth import synthesize
 from settings import ConfigError
-from tools.synth import synthesize
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter"

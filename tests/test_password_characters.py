@@ -10,9 +10,9 @@ import pytest
 from conftest import synth
 
 from engine.providers.random import generate_password
+from harness.change_plan import plan
 from stack_model.rotation import ROTATION_EXCLUDE_CHARACTERS
-from tools.aws_emulator import MotoServer
-from tools.change_plan import plan
+from tests.support.aws_emulator import MotoServer
 
 DRAWS = 400
 

@@ -9,9 +9,9 @@ import re
 
 from conftest import ROOT, run_synth, synth
 
+from harness.preview import WIDTH
+from harness.synth import format_tree
 from stack_model import logical_names
-from tools.preview import WIDTH
-from tools.synth import format_tree
 
 
 def test_components_come_in_the_order_main_declares_them(production):

@@ -39,7 +39,7 @@ def test_runtime_requirements_use_compatible_release_pins():
         "pulumi-aws",
         "pulumi-random",
         "botocore",
-        # the offline synth and plan (tools/pulumi_cli) read Pulumi.yaml with the CLI's schema
+        # the offline synth and plan (harness/pulumi_cli) read Pulumi.yaml with the CLI's schema
         "jsonschema",
     }
     assert all("~=" in line for line in lines)

@@ -9,12 +9,12 @@ from urllib.parse import unquote, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harness.mock_cloud import mock_password
 from stack_model.secret_shapes import (
     PASSWORD_SPECIAL_CHARACTERS,
     RDS_FORBIDDEN_PASSWORD_CHARACTERS,
     database_url,
 )
-from tools.mock_cloud import mock_password
 
 GENERATOR_ALPHABET = (
     string.ascii_lowercase + string.ascii_uppercase + string.digits + PASSWORD_SPECIAL_CHARACTERS

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from harness.synth import synthesize
 from settings import CONFIG_KEYS, ConfigError
 from settings.declarations import declared
-from tools.synth import synthesize
 
 APP, DB = "app-secrets", "db-credentials"
 NASTY = st.sampled_from(

@@ -10,14 +10,14 @@ import base64
 
 import pytest
 
-from tools.pulumi_cli.config_values import map_get, parse_key, secure_keys
-from tools.pulumi_cli.stack_config import (
+from harness.pulumi_cli.config_values import map_get, parse_key, secure_keys
+from harness.pulumi_cli.stack_config import (
     BASE64_CRYPTER,
     StackConfigError,
     merge_and_validate,
     program_config,
 )
-from tools.pulumi_cli.workspace import WorkspaceError, load_project, load_project_stack
+from harness.pulumi_cli.workspace import WorkspaceError, load_project, load_project_stack
 
 
 def _panic(ciphertext: str) -> str:

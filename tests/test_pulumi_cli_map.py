@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from tools.pulumi_cli.config_values import (
+from harness.pulumi_cli.config_values import (
     ConfigPathError,
     Value,
     map_get,

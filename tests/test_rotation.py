@@ -2,7 +2,7 @@
 
 pulumi-random replaces a resource (and so makes a new value) only when one of its inputs
 changes; the tests compare the random resources' inputs, and the mock values derived from them,
-between synths that differ in one config key. The change plan (tools/change_plan.py) says what
+between synths that differ in one config key. The change plan (harness/change_plan.py) says what
 `pulumi preview` would do with the difference.
 """
 
@@ -15,6 +15,7 @@ from conftest import secret_json, synth
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harness.change_plan import plan
 from stack_model.jwt_key_set import (
     EMERGENCY_STEP,
     JWT_SLOTS,
@@ -24,7 +25,6 @@ from stack_model.jwt_key_set import (
     slot_of,
     two_slot_role,
 )
-from tools.change_plan import plan
 
 PASSWORD = "random:index/randomPassword:RandomPassword"
 JWT = "random:index/randomBytes:RandomBytes"

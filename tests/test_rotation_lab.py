@@ -1,6 +1,6 @@
 """The rotation proven against real parts, smaller than `make bench`'s 20 rotations: a real
 PostgreSQL server, the moto server loaded from the synthesized stack, the operations CLI as a
-separate process, and a fleet that keeps signing in (tools/rotation_lab.py)."""
+separate process, and a fleet that keeps signing in (tests/support/rotation_lab.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import secrets as random_source
 
 import pytest
 
-from tools import long_lived_tasks
-from tools.aws_emulator import MotoServer
-from tools.postgres_server import PostgresServer
-from tools.rotation_lab import (
+from tests.support import long_lived_tasks
+from tests.support.aws_emulator import MotoServer
+from tests.support.postgres_server import PostgresServer
+from tests.support.rotation_lab import (
     MASTER_USER,
     NAMES,
     Lab,

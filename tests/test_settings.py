@@ -150,8 +150,8 @@ def test_zero_recovery_window_is_allowed_without_protection():
 
 
 def test_config_error_registers_nothing():
-    from tools.mock_cloud import MockCloud
-    from tools.synth import synthesize
+    from harness.mock_cloud import MockCloud
+    from harness.synth import synthesize
 
     class Counting(MockCloud):
         created = 0
@@ -181,7 +181,7 @@ def test_values_set_as_secrets_are_masked_in_errors():
 
 
 def test_encrypted_stack_values_are_secret_in_the_synth(tmp_path):
-    from tools.stack_loading import load_stack_config
+    from harness.stack_loading import load_stack_config
 
     (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
     (tmp_path / "Pulumi.dev.yaml").write_text(

@@ -9,8 +9,8 @@ import json
 import pytest
 from conftest import ROOT, secret_json
 
+from harness.synth import format_tree
 from stack_model.jwt_key_set import JWT_KEYS
-from tools.synth import format_tree
 
 SNAPSHOTS = ROOT / "tests" / "snapshots"
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from conftest import secret_json, synth
 
+from harness.synth import synthesize
 from settings import ConfigError
-from tools.synth import synthesize
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 FAMILY = "programador-musical-production-app"

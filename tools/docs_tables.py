@@ -90,7 +90,7 @@ def cli_exit_codes() -> str:
 
 
 def synth_exit_codes() -> str:
-    from tools.synth_cli import SYNTH_EXIT_CODES
+    from tools.synth import SYNTH_EXIT_CODES
 
     return _table(("exit code", "meaning"), [(str(code), text) for code, text in SYNTH_EXIT_CODES])
 

@@ -16,7 +16,7 @@ import importlib.util
 import sys
 from dataclasses import dataclass
 
-from tools.synth import ROOT, SynthResult, synthesize
+from harness.synth import ROOT, SynthResult, synthesize
 
 POLICY_DIR = ROOT / "policy"
 
@@ -57,7 +57,7 @@ def _options(registration, parent_urn: str | None):
 
 
 def _plain(value):
-    from tools.mock_cloud import render
+    from harness.mock_cloud import render
 
     return render(value, show_secrets=False)
 
@@ -121,9 +121,9 @@ def check(result: SynthResult, policies=None) -> list[Violation]:
 
 
 def main(argv=None) -> int:
+    from harness.stack_loading import NoSuchStack, StackRefused
     from settings import ConfigError
-    from tools.stack_loading import NoSuchStack, StackRefused
-    from tools.synth_cli import (
+    from tools.synth import (
         EXIT_CONFIG_ERROR,
         EXIT_NO_STACK,
         SynthUsageError,

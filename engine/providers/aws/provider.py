@@ -16,7 +16,7 @@ from engine.providers.aws.handler import handler_for
 from engine.providers.aws.invokes import invoke
 from engine.providers.server import Diff, ProviderError, StandIn, note
 from engine.providers.values import UNKNOWN, has_unknown, is_secret, reveal, secret_like
-from tools.force_new import FORCE_NEW
+from harness.force_new import FORCE_NEW
 
 
 def _equivalent(old, new) -> bool:
@@ -76,7 +76,7 @@ class AwsStandIn(StandIn):
                 changed[name] = "update"
         entry = FORCE_NEW.get(type_)
         if entry is None:
-            raise ProviderError(f"{type_}: no entry in the force-new table (tools/force_new.py)")
+            raise ProviderError(f"{type_}: no entry in the force-new table (harness/force_new.py)")
         return Diff(changed=changed, replaces=[n for n in changed if n in entry.properties])
 
     def _outputs(self, type_: str, inputs: dict, id_: str, computed: dict) -> dict:

@@ -1,7 +1,7 @@
 """The rotation function's side of RotateSecret, for the emulator: moto invokes a Lambda without
 running its code, so this thread plays the function. It watches the secret for the version
 Secrets Manager reserved in AWSPENDING and runs the four steps on it (with the alternating-users
-driver, tools/rotation_driver.py, or any steps given), as the function's invocations would.
+driver, tests/support/rotation_driver.py, or any steps given), as the function's invocations would.
 
     with RotationFunction(secrets_client, secret_id, driver.steps):
         run `manage-secrets rotate-db` ...

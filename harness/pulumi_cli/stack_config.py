@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tools.pulumi_cli.config_values import (
+from harness.pulumi_cli.config_values import (
     ConfigMap,
     Key,
     Value,
@@ -23,7 +23,7 @@ from tools.pulumi_cli.config_values import (
     plaintext,
     secure_keys,
 )
-from tools.pulumi_cli.workspace import Project, infer_full_type_name, validate_config_value
+from harness.pulumi_cli.workspace import Project, infer_full_type_name, validate_config_value
 
 
 class StackConfigError(ValueError):

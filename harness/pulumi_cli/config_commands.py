@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from tools.pulumi_cli import yaml_v3
-from tools.pulumi_cli.config_values import (
+from harness.pulumi_cli import yaml_v3
+from harness.pulumi_cli.config_values import (
     Ciphertext,
     ConfigMap,
     Key,
@@ -26,8 +26,8 @@ from tools.pulumi_cli.config_values import (
     namespaced_key,
     to_object,
 )
-from tools.pulumi_cli.stack_config import Crypter
-from tools.pulumi_cli.workspace import load_project, load_project_stack
+from harness.pulumi_cli.stack_config import Crypter
+from harness.pulumi_cli.workspace import load_project, load_project_stack
 
 TYPES = {"": None, "string": "string", "int": "int", "bool": "bool", "float": "float"}
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import jsonschema
 
-from tools.pulumi_cli import yaml_v3
-from tools.pulumi_cli.config_values import (
+from harness.pulumi_cli import yaml_v3
+from harness.pulumi_cli.config_values import (
     ConfigMap,
     ConfigPathError,
     Value,
@@ -18,7 +18,7 @@ from tools.pulumi_cli.config_values import (
     namespaced_key,
     to_value,
 )
-from tools.pulumi_cli.project_schema import schema
+from harness.pulumi_cli.project_schema import schema
 
 
 class WorkspaceError(ValueError):

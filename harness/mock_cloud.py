@@ -3,8 +3,8 @@
 Ids and ARNs have their real shapes (account 123456789012, the configured region, the
 6-character suffix of secret ARNs); random values honour length and character set, and
 depend on the inputs, so changing a keeper changes the value just as a replacement would.
-Each type's answer is in tools/mock_states.py; the monitor that records registrations in
-tools/recording_monitor.py.
+Each type's answer is in harness/mock_states.py; the monitor that records registrations in
+harness/recording_monitor.py.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 
 from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks, rpc
 
-from tools.mock_states import RESOURCE_STATES, _Resource, function_role, mock_password
-from tools.sdk_internals import SECRET_SIGNATURE
+from harness.mock_states import RESOURCE_STATES, _Resource, function_role, mock_password
+from harness.sdk_internals import SECRET_SIGNATURE
 
 __all__ = ["MOCK_ACCOUNT", "MockCloud", "is_secret", "mock_password", "render", "wrap_secret"]
 
@@ -133,7 +133,7 @@ def render(value: Any, show_secrets: bool, digest_key: bytes | None = None) -> A
     """Plain JSON of a deserialized property value, secrets as "[secret]" unless shown.
 
     With a digest key, a secret becomes "[secret:<keyed digest>]": two renders made with the same
-    one-off key (tools/change_plan.py) can tell whether a secret changed, and nothing that
+    one-off key (harness/change_plan.py) can tell whether a secret changed, and nothing that
     outlives the key can tell anything about the value."""
     if is_secret(value):
         if show_secrets:

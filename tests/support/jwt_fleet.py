@@ -8,7 +8,7 @@ What a task holds is read from the stack's own app-secrets: rendered by the synt
 generation (this tree, or a release's tree exported from git and rendered by its own harness),
 or read from the emulator after a real `pulumi up` (tests/test_engine_jwt_key_set.py).
 
-    python -m tools.jwt_fleet [--rotations N]
+    python -m tests.support.jwt_fleet [--rotations N]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import jwt
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP_SECRETS = "programador-musical-production-app-secrets"
 # The last release with the two-slot scheme (SECRET_KEY and SECRET_KEY_PREVIOUS).
 TWO_SLOT_RELEASE = "11fda6c"
@@ -117,7 +117,10 @@ def run_fleet(deployments: list[Keys], seed: int = 7) -> Outcome:
 
 RENDER = """
 import json, sys
-from tools.synth import synthesize
+try:
+    from harness.synth import synthesize
+except ImportError:  # a tree from before the harness was a package of its own
+    from tools.synth import synthesize
 out = {}
 for generation in json.loads(sys.argv[1]):
     result = synthesize("production", {"jwtKeyGeneration": str(generation)}, show_secrets=True)
@@ -169,7 +172,7 @@ def summary(rotations: int, key_set: Outcome, two_slots: Outcome) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.jwt_fleet", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.support.jwt_fleet", description=__doc__)
     parser.add_argument("--rotations", type=int, default=20)
     args = parser.parse_args(argv)
     key_set, two_slots = compare(args.rotations)

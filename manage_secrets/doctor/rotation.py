@@ -4,14 +4,11 @@ there and invocable by Secrets Manager, the last rotation finished, no version s
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
+from manage_secrets.doctor.checklist import Checklist
 from manage_secrets.errors import CliError
 from manage_secrets.managed_rotation import RotationState, stuck_message
 from stack_model.iam_policy import wildcard_match
-
-if TYPE_CHECKING:
-    from manage_secrets.doctor import Doctor
 
 SECRETS_MANAGER = "secretsmanager.amazonaws.com"
 
@@ -35,15 +32,15 @@ def _invokable_by_secrets_manager(policy: dict) -> bool:
     return False
 
 
-def check_rotation(doctor: Doctor) -> None:
-    names, aws = doctor.names, doctor.aws
+def check_rotation(checklist: Checklist) -> None:
+    names, aws = checklist.names, checklist.aws
     secret = names.db_credentials
-    if secret not in doctor.described:
+    if secret not in checklist.described:
         return  # its absence is already a failure
-    state = RotationState.of(doctor.described[secret])
+    state = RotationState.of(checklist.described[secret])
     if not state.enabled:
-        shaped_for_managed = "masterarn" in _current_keys(doctor, secret)
-        doctor.record(
+        shaped_for_managed = "masterarn" in _current_keys(checklist, secret)
+        checklist.record(
             f"{secret} rotation matches its shape",
             not shaped_for_managed,
             "managed rotation's shape (masterarn) but no rotation configured"
@@ -53,9 +50,9 @@ def check_rotation(doctor: Doctor) -> None:
         )
         return
     function = state.function_arn or names.rotation_function
-    doctor.record(f"{secret} is rotated by Secrets Manager", True, function)
+    checklist.record(f"{secret} is rotated by Secrets Manager", True, function)
     lambda_client = aws.client("lambda")
-    exists = doctor.attempt(
+    exists = checklist.attempt(
         f"rotation function {names.rotation_function} exists",
         lambda: aws.call(lambda: lambda_client.get_function(FunctionName=function), function)[
             "Configuration"
@@ -71,7 +68,7 @@ def check_rotation(doctor: Doctor) -> None:
             )
         except CliError:
             policy = {}
-        doctor.record(
+        checklist.record(
             f"Secrets Manager may invoke {names.rotation_function}",
             _invokable_by_secrets_manager(policy),
             "" if policy else "the function has no resource policy",
@@ -79,46 +76,46 @@ def check_rotation(doctor: Doctor) -> None:
             "`aws lambda add-permission --principal secretsmanager.amazonaws.com "
             "--action lambda:InvokeFunction`",
         )
-    doctor.record(
+    checklist.record(
         f"no version of {secret} is stuck in AWSPENDING",
         not state.pending,
         stuck_message(secret, state, names.rotation_function) if state.pending else "",
         f"read /aws/lambda/{names.rotation_function}; after fixing, `manage-secrets rotate-db`",
     )
     if state.last_rotated is None:
-        doctor.warn(
+        checklist.warn(
             f"{secret} has been rotated once",
             "not yet: the first rotation waits for the schedule",
             "`manage-secrets rotate-db` proves the whole path now (bootstrap the first user "
             "before: docs/rotation.md)",
         )
     elif not state.pending:
-        doctor.record(f"the last rotation of {secret} finished", True, f"{state.last_rotated}")
+        checklist.record(f"the last rotation of {secret} finished", True, f"{state.last_rotated}")
 
 
-def _current_keys(doctor: Doctor, secret: str) -> set[str]:
+def _current_keys(checklist: Checklist, secret: str) -> set[str]:
     try:
-        return set(doctor.aws.secret_json(secret))
+        return set(checklist.aws.secret_json(secret))
     except CliError:
         return set()
 
 
-def check_sign_in(doctor: Doctor) -> None:
+def check_sign_in(checklist: Checklist) -> None:
     """db-credentials' current version signs in, over TLS verified as the host it names."""
     from manage_secrets.database import can_sign_in
 
-    secret = doctor.names.db_credentials
-    tls, address = doctor.database
+    secret = checklist.names.db_credentials
+    tls, address = checklist.database
 
     def signs_in() -> str:
-        current = doctor.aws.secret_json(secret)
+        current = checklist.aws.secret_json(secret)
         if not can_sign_in(current, tls, address):
             raise CliError(1, f"the database refuses {current.get('username')}'s password")
         return f"{current.get('username')} signs in to {current.get('dbname')}"
 
-    doctor.attempt(
+    checklist.attempt(
         f"{secret}'s current credentials sign in",
         signs_in,
         "before the first rotation: `manage-secrets bootstrap-db-user`; after one: read "
-        f"/aws/lambda/{doctor.names.rotation_function} (setSecret or testSecret failed)",
+        f"/aws/lambda/{checklist.names.rotation_function} (setSecret or testSecret failed)",
     )

@@ -1,5 +1,5 @@
 """The config `pulumi preview --stack <stack>` would hand a program, loaded and validated with
-the port of the Pulumi CLI's own rules (tools/pulumi_cli), and handed over the way the Python
+the port of the Pulumi CLI's own rules (harness/pulumi_cli), and handed over the way the Python
 language host does."""
 
 from __future__ import annotations
@@ -12,15 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tools.pulumi_cli.config_commands import parse_config_key
-from tools.pulumi_cli.config_values import ConfigPathError, Key, Value, from_raw, map_set, to_value
-from tools.pulumi_cli.stack_config import (
+from harness.pulumi_cli.config_commands import parse_config_key
+from harness.pulumi_cli.config_values import (
+    ConfigPathError,
+    Key,
+    Value,
+    from_raw,
+    map_set,
+    to_value,
+)
+from harness.pulumi_cli.stack_config import (
     Crypter,
     StackConfigError,
     merge_and_validate,
     program_config,
 )
-from tools.pulumi_cli.workspace import Project, WorkspaceError, load_project, load_project_stack
+from harness.pulumi_cli.workspace import Project, WorkspaceError, load_project, load_project_stack
 
 ROOT = Path(__file__).resolve().parents[1]
 SECURE_PLACEHOLDER = "offline-synth-placeholder-for-an-encrypted-config-value"
@@ -100,7 +107,7 @@ def load_stack_config(
     secret_overrides: dict[str, str] | None = None,
 ) -> StackConfig:
     """The config `pulumi preview --stack <stack>` would hand the program, or StackRefused with
-    the CLI's own message (tools/pulumi_cli ports the rules from pulumi/pulumi)."""
+    the CLI's own message (harness/pulumi_cli ports the rules from pulumi/pulumi)."""
     stack_file = program_dir / f"Pulumi.{stack}.yaml"
     if not stack_file.exists():
         raise NoSuchStack(

@@ -5,13 +5,9 @@ from two generations). No key is ever printed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from manage_secrets.doctor.checklist import Checklist
 from manage_secrets.errors import CliError
 from stack_model.jwt_key_set import GENERATION_KEY, JWT_KEYS
-
-if TYPE_CHECKING:
-    from manage_secrets.doctor import Doctor
 
 FIX_MISSING = (
     "run `pulumi up` with this release: the stack writes the whole key set (a stack from before "
@@ -30,13 +26,13 @@ def _key_set_problem(values: dict) -> str | None:
     return None
 
 
-def check_key_set(doctor: Doctor) -> None:
-    secret = doctor.names.app_secrets
-    if secret not in doctor.described:
+def check_key_set(checklist: Checklist) -> None:
+    secret = checklist.names.app_secrets
+    if secret not in checklist.described:
         return  # its absence is already a failure
 
     def present() -> str:
-        values = doctor.aws.secret_json(secret)
+        values = checklist.aws.secret_json(secret)
         problem = _key_set_problem(values)
         if problem:
             raise CliError(1, problem)
@@ -45,22 +41,22 @@ def check_key_set(doctor: Doctor) -> None:
             "are present"
         )
 
-    doctor.attempt(f"{secret} holds every JWT key the application accepts", present, FIX_MISSING)
+    checklist.attempt(f"{secret} holds every JWT key the application accepts", present, FIX_MISSING)
 
 
-def check_one_read(doctor: Doctor, container: str, secrets: list[dict]) -> None:
+def check_one_read(checklist: Checklist, container: str, secrets: list[dict]) -> None:
     """A container that reads a key of the set reads it with the rest: the whole app-secrets."""
     one_by_one = [
         s["name"]
         for s in secrets
-        if doctor.names.app_secrets in s["valueFrom"]
+        if checklist.names.app_secrets in s["valueFrom"]
         and s["valueFrom"].split(":")[7:8] in ([key] for key in JWT_KEYS)
     ]
     if one_by_one:
-        doctor.record(
+        checklist.record(
             f"{container} reads the JWT key set in one variable",
             False,
-            f"{', '.join(one_by_one)} read single keys of {doctor.names.app_secrets}",
+            f"{', '.join(one_by_one)} read single keys of {checklist.names.app_secrets}",
             "map APP_SECRETS to the whole secret (its ARN, no JSON key) and read the keys from "
             "it: docs/rotation.md, the application's contract",
         )

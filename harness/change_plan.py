@@ -5,14 +5,14 @@ generateSteps and diff; pkg/resource/deploy/step.go, RawPrefix for the markers):
 - resources are matched by URN, or by one of the new resource's aliases;
 - a URN only in the new render is a create, only in the old one a delete (deletes come last);
 - a matched resource whose inputs differ is an update, or a replace when a changed property is
-  one the provider forces a replacement for (tools/force_new.py) or one listed in the
+  one the provider forces a replacement for (harness/force_new.py) or one listed in the
   resource's replaceOnChanges; properties in ignoreChanges are not compared;
 - during a preview the outputs of a resource being created or replaced are unknown, so every
   input built from them (the state's propertyDependencies) changes too, to `output<...>`;
 - the engine refuses to delete a protected resource, replacement included.
 
 Secrets never appear: both renders mask them, as "[secret]" or as a keyed digest
-(tools/mock_cloud.render) that only says whether the value changed.
+(harness/mock_cloud.render) that only says whether the value changed.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from tools.force_new import FORCE_NEW
+from harness.force_new import FORCE_NEW
 
 SECRET = "[secret]"
-WIDTH = 120  # as tools/preview.py
+WIDTH = 120  # as harness/preview.py
 # pkg/resource/deploy/step.go, RawPrefix.
 MARKERS = {"same": "  ", "create": "+ ", "update": "~ ", "replace": "+-", "delete": "- "}
 

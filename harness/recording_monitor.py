@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
-from tools.mock_cloud import MockCloud
-from tools.pulumi_cli import urn
-from tools.sdk_internals import thread_event_loop
+from harness.mock_cloud import MockCloud
+from harness.pulumi_cli import urn
+from harness.sdk_internals import thread_event_loop
 
 # MockMonitor gives each executor thread an event loop of its own and never closes it; left to
 # interpreter shutdown, those loops print "Exception ignored ... Invalid file descriptor" on
@@ -100,7 +100,7 @@ def _without_provider_code(inputs: dict) -> dict:
 
 class RecordingMonitor(MockMonitor):
     """Keeps what the engine would see of each registration, with the engine's URNs (the mock
-    monitor's own are not: tools/pulumi_cli/urn.py), and applies additionalSecretOutputs the way
+    monitor's own are not: harness/pulumi_cli/urn.py), and applies additionalSecretOutputs the way
     the engine does (plain mocks leave those outputs readable)."""
 
     def __init__(self, mocks: MockCloud, stack: str, project: str):

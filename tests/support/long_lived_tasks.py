@@ -1,5 +1,5 @@
 """Tasks that live longer than one rotation interval, as ECS services keep them (weeks), against
-the real PostgreSQL server and the emulator of the rotation lab (tools/rotation_lab.py).
+the real PostgreSQL server and the emulator of the rotation lab (tests/support/rotation_lab.py).
 
 A service of SERVICE_TASKS tasks starts once and signs in on every tick. With restarts (what
 `rotationRestartServices` makes: every RotationSucceeded forces a new deployment), the tasks are
@@ -14,7 +14,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from tools.rotation_lab import NAMES, Lab, Tally, prepare_managed, with_servers
+from tests.support.rotation_lab import NAMES, Lab, Tally, prepare_managed, with_servers
 
 SERVICE_TASKS = 6
 # Ticks between one rotation's end and the next one's start (a rolling deployment replaces one

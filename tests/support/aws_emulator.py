@@ -15,6 +15,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 REGION = "us-east-1"
 
@@ -57,12 +58,20 @@ class MotoServer:
         self.dirty = False
 
     def start(self) -> MotoServer:
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "PYTHONPATH": root}
         # moto.server with its Secrets Manager corrected where it departs from AWS's documented
-        # stage handling (tools/moto_server.py).
+        # stage handling (tests/support/moto_server.py).
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tools.moto_server", "-H", "127.0.0.1", "-p", str(self.port)],
+            [
+                sys.executable,
+                "-m",
+                "tests.support.moto_server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=env,

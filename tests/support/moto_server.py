@@ -24,7 +24,7 @@ def _patch() -> None:
 
     if moto.__version__ != MOTO_VERSION:
         raise SystemExit(
-            f"tools/moto_server.py corrects moto {MOTO_VERSION}, not {moto.__version__}"
+            f"tests/support/moto_server.py corrects moto {MOTO_VERSION}, not {moto.__version__}"
         )
     update_stage = SecretsManagerBackend.update_secret_version_stage
     rotate = SecretsManagerBackend.rotate_secret

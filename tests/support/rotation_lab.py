@@ -1,5 +1,5 @@
-"""Rotation under load, against real parts: a PostgreSQL server (tools/postgres_server.py), the
-moto server loaded from the synthesized stack (tools/aws_emulator.py), and a simulated fleet.
+"""Rotation under load, against real parts: a PostgreSQL server (tests/support/postgres_server.py), the
+moto server loaded from the synthesized stack (tests/support/aws_emulator.py), and a simulated fleet.
 
 Every tick the fleet starts tasks, each resolving its credentials as the ECS agent does at task
 start (one GetSecretValue per `valueFrom` entry), and every live task opens a new connection,
@@ -7,7 +7,7 @@ all at once from a thread pool. A task lives fewer ticks than one rotation takes
 tasks at least once per rotation interval (docs/rotation.md says why that is required).
 
 Two schemes run the same load:
-- managed: the alternating-users rotation (tools/rotation_driver.py), with the fleet ticking
+- managed: the alternating-users rotation (tests/support/rotation_driver.py), with the fleet ticking
   between its steps; tasks read DATABASE_CREDENTIALS (the whole rotated JSON);
 - previous: the manual scheme the stack had, a new password written by `pulumi up`, then set on
   the database by the operator a while later; tasks read DATABASE_URL from app-secrets.
@@ -31,11 +31,11 @@ from manage_secrets.database import PLAINTEXT_VARIABLE, Address, Tls, can_sign_i
 from stack_model.naming import StackNames
 from stack_model.rotation import ROTATION_EXCLUDE_CHARACTERS
 from stack_model.secret_shapes import database_url
-from tools.aws_emulator import DeployedStack, MotoServer, deploy, emulator_env
-from tools.postgres_server import PostgresServer
-from tools.rotation_driver import AlternatingUsersRotation
+from tests.support.aws_emulator import DeployedStack, MotoServer, deploy, emulator_env
+from tests.support.postgres_server import PostgresServer
+from tests.support.rotation_driver import AlternatingUsersRotation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NAMES = StackNames("programador-musical", "production")
 MASTER_USER = "pm_admin"
 TASKS_STARTED_PER_TICK = 3
@@ -117,7 +117,7 @@ class Lab:
 
 
 def _synthesize(**config: str):
-    from tools.synth import synthesize
+    from harness.synth import synthesize
 
     return synthesize("production", config, show_secrets=True)
 
