@@ -486,3 +486,58 @@ def test_18_containers_read_the_jwt_key_set_whole(key):
     # Neither stack does.
     for stack in ("production", "staging"):
         assert not [v for v in check(synth(stack)) if v.policy == policy]
+
+
+def _with_config(policy: str, resource_type: str, props: dict, config: dict, stack: str):
+    found = []
+    args = ResourceValidationArgs(
+        resource_type,
+        props,
+        f"urn:pulumi:{stack}::p::{resource_type}::r",
+        "r",
+        _opts(),
+        None,
+        config,
+    )
+    BY_NAME[policy].validate(args, lambda message, urn=None: found.append(message))
+    return found
+
+
+def test_thresholds_are_each_policys_config_with_todays_values_as_defaults():
+    from tools.policy_check import config_defaults
+
+    assert config_defaults(BY_NAME["secrets-recovery-window"]) == {"minimumDays": 7}
+    for name in ("production-secrets-protected", "production-logs-encrypted"):
+        assert config_defaults(BY_NAME[name]) == {"productionStacks": ["production"]}
+    window = {"recoveryWindowInDays": 10}
+    assert not violations("secrets-recovery-window", rules.SECRET, window)
+    # As the engine hands config over: numbers through a protobuf Struct, so floats.
+    stricter = {"minimumDays": 14.0}
+    (found,) = _with_config("secrets-recovery-window", rules.SECRET, window, stricter, "s")
+    assert "set recoveryWindowInDays to 14-30" in found
+    elsewhere = {"productionStacks": ["prod-eu"]}
+    assert _with_config("production-secrets-protected", rules.SECRET, {}, elsewhere, "prod-eu")
+    assert not _with_config(
+        "production-secrets-protected", rules.SECRET, {}, elsewhere, "production"
+    )
+
+
+def test_the_packs_copies_of_the_stacks_facts_equal_the_originals():
+    from stack_model.naming import StackNames
+    from stack_model.rotation_scheme import AlternatingUsers
+
+    names = StackNames("programador-musical", "production")
+    assert names.db_credentials == names.prefix + rules.CREDENTIALS_SECRET_SUFFIX
+    assert rules.ROTATED_TOGETHER == AlternatingUsers.read_together["db"]
+    assert rules.JWT_KEY_SET_KEYS == AlternatingUsers.read_together["app"] == JWT_KEYS
+
+
+def test_the_pack_imports_from_its_own_folder_as_the_cli_runs_it():
+    done = subprocess.run(
+        [sys.executable, "-c", "import guardrails; print(len(guardrails.POLICIES))"],
+        cwd=ROOT / "policy",
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "18"

@@ -21,16 +21,33 @@ from harness.synth import ROOT, SynthResult, synthesize
 POLICY_DIR = ROOT / "policy"
 
 
+def _pack_modules() -> list[str]:
+    """The pack's modules, each before those that import it: the facts and the shared support,
+    the areas, then guardrails, which gathers them."""
+    areas = sorted(p.stem for p in POLICY_DIR.glob("pack_*.py"))
+    first = ["pack_facts", "pack_support"]
+    return [*first, *(a for a in areas if a not in first), "guardrails"]
+
+
 def load_rules():
-    """policy/guardrails.py, loaded by path: the Pulumi CLI runs the pack from its own directory,
-    where `guardrails` is a top-level module, and this process must not change sys.path."""
-    spec = importlib.util.spec_from_file_location("guardrails", POLICY_DIR / "guardrails.py")
-    guardrails = sys.modules.get("guardrails")
-    if guardrails is None:
-        guardrails = importlib.util.module_from_spec(spec)
-        sys.modules["guardrails"] = guardrails
-        spec.loader.exec_module(guardrails)
-    return guardrails
+    """policy/guardrails.py and its area modules, loaded by path under the top-level names they
+    have when the Pulumi CLI runs the pack from its own directory; sys.path is left alone."""
+    for name in _pack_modules():
+        if name not in sys.modules:
+            spec = importlib.util.spec_from_file_location(name, POLICY_DIR / f"{name}.py")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+    return sys.modules["guardrails"]
+
+
+def config_defaults(policy) -> dict:
+    """The config a policy gets without a `--policy-pack-config`: its schema's defaults, as the
+    engine fills them in (pulumi/pulumi pkg/resource/analyzer/config.go,
+    createConfigWithDefaults)."""
+    schema = policy.config_schema
+    properties = schema.properties if schema is not None else {}
+    return {key: spec["default"] for key, spec in properties.items() if "default" in spec}
 
 
 @dataclass(frozen=True)
@@ -90,6 +107,7 @@ def check(result: SynthResult, policies=None) -> list[Violation]:
                     name=registration.name,
                     opts=_options(registration, registration.parent_urn),
                     provider=None,
+                    config=config_defaults(policy),
                 )
                 for validate in (
                     policy.validate if isinstance(policy.validate, list) else [policy.validate]
@@ -116,7 +134,8 @@ def check(result: SynthResult, policies=None) -> list[Violation]:
                     name: [resources[u] for u in urns if u in resources]
                     for name, urns in r.property_dependencies.items()
                 }
-            policy.validate(StackValidationArgs(list(resources.values())), report)
+            args = StackValidationArgs(list(resources.values()), config_defaults(policy))
+            policy.validate(args, report)
     return violations
 
 
