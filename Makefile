@@ -15,20 +15,22 @@ help: ## list the targets
 	@echo "make TARGET, where TARGET is one of:"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  \1\t\2/' | expand -t 12
 
+# Installing talks on stderr: the output of `make synth` and `make plan` is the render alone,
+# also on a first run (`make plan | tee summary.md`).
 $(PY):
-	@echo "== creating the virtualenv $(VENV) with $(PYTHON)"
-	$(PYTHON) -m venv $(VENV)
+	@echo "== creating the virtualenv $(VENV) with $(PYTHON)" >&2
+	@$(PYTHON) -m venv $(VENV) >&2
 
 # The first install takes a minute or two; pip's own lines show its progress.
 $(RUNTIME_STAMP): requirements.txt | $(PY)
-	@echo "== installing the Pulumi program's runtime into $(VENV) (first run: about a minute)"
-	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt
-	touch $@
+	@echo "== installing the Pulumi program's runtime into $(VENV) (first run: about a minute)" >&2
+	@$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.txt >&2
+	@touch $@
 
 $(DEV_STAMP): requirements.txt requirements-cli.txt requirements-dev.txt $(RUNTIME_STAMP)
-	@echo "== installing the operations CLI's and the test tools' packages into $(VENV) (first run: about a minute)"
-	$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-cli.txt -r requirements-dev.txt
-	touch $@
+	@echo "== installing the operations CLI's and the test tools' packages into $(VENV) (first run: about a minute)" >&2
+	@$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements-cli.txt -r requirements-dev.txt >&2
+	@touch $@
 
 synth: $(RUNTIME_STAMP) ## render the production stack offline (STACK=staging for another)
 	$(PY) -m tools.synth --stack $(STACK)
