@@ -5,6 +5,7 @@ from components.database_rotation import DatabaseRotation, DatabaseRotationArgs
 from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
 from components.log_encryption import LogEncryption, LogEncryptionArgs
 from components.monitoring import SecretsMonitoring, SecretsMonitoringArgs
+from components.secret_access import TemplateHeldReader
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from components.service_restarts import Change, ServiceRestarts, ServiceRestartsArgs, Trigger
 from components.signals import rotation_event_rule
@@ -24,13 +25,15 @@ from stack_model.logical_names import (
 
 settings = settings_from_pulumi()
 
-# 1. The two secrets and their generated values.
+# 1. The two secrets, their generated values, and each secret's own policy (public policies
+#    blocked; with an administrator role, every principal but the readers and it denied: the
+#    readers are every grant below, whatever the order).
 secrets = ApplicationSecrets(SECRETS.name, ApplicationSecretsArgs.from_settings(settings))
 
 # 2. Managed rotation (production): Secrets Manager rotates db-credentials on a schedule with
 #    AWS's alternating-users function, which the secrets' resource policy lets through.
 rotation = None
-if settings.rotation.managed:
+if settings.rotation.scheme.rotated_by_secrets_manager:
     rotation = DatabaseRotation(
         DATABASE_ROTATION.name,
         DatabaseRotationArgs.from_settings(
@@ -40,7 +43,8 @@ if settings.rotation.managed:
             secrets.credential_fields,
         ),
     )
-    secrets.let_through(rotation.function_role_arn)
+    # Its role holds the permission from AWS's template; the secrets' policy lets it through.
+    secrets.access.grant_read(TemplateHeldReader(rotation.function_role_arn))
 
 # 3. The ECS execution role (image pull and logs; secret reads are granted by what uses them).
 execution_role = EcsExecutionRole(EXECUTION_ROLE.name, EcsExecutionRoleArgs.from_settings(settings))
@@ -54,7 +58,7 @@ if settings.customer_managed_key:
         LOG_ENCRYPTION.name, LogEncryptionArgs.from_settings(settings)
     ).key.arn
 container_secrets = [
-    secrets.container_secret(mapping.env_name, mapping.secret, mapping.key)
+    secrets.access.container_secret(mapping.env_name, mapping.secret, mapping.key)
     for mapping in settings.container.secrets
 ]
 task = ApplicationTaskDefinition(
@@ -64,11 +68,7 @@ task = ApplicationTaskDefinition(
     ),
 )
 
-# 5. Each secret's own policy: public policies blocked; with an administrator role configured,
-#    every principal but the execution role and that role is denied.
-secrets.attach_resource_policies(settings.secrets_administrator_role_arn)
-
-# 6. No task outlives a rotation: each successful rotation of db-credentials, and each new JWT
+# 5. No task outlives a rotation: each successful rotation of db-credentials, and each new JWT
 #    key set, redeploys the services that read the secrets (rotationRestartServices;
 #    docs/rotation.md).
 if settings.restart_services:
@@ -86,7 +86,7 @@ if settings.restart_services:
         ServiceRestartsArgs.from_settings(settings, db_rotated if rotation else [], [key_set]),
     )
 
-# 7. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
+# 6. Alarms on real AWS signals: CloudTrail (an existing trail's log group, or a dedicated trail),
 #    AWS/Usage call counts, and EventBridge rotation events, all notifying one SNS topic.
 trail_log_group = settings.monitoring.cloudtrail_log_group
 if settings.monitoring.create_trail:
@@ -94,10 +94,12 @@ if settings.monitoring.create_trail:
     trail_log_group = trail.log_group.name
 monitoring = SecretsMonitoring(
     MONITORING.name,
-    SecretsMonitoringArgs.from_settings(settings, secrets, trail_log_group),
+    SecretsMonitoringArgs.from_settings(
+        settings, secrets, trail_log_group, settings.names.rotation_function if rotation else None
+    ),
 )
 
-# 8. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).
+# 7. The outputs other stacks consume (outputs_contract.py; docs/outputs.md).
 export_outputs(
     {
         "appSecretsArn": secrets.app_secrets.arn,
@@ -106,7 +108,9 @@ export_outputs(
         "dbCredentialsName": secrets.db_credentials.name,
         "kmsKeyArn": secrets.kms_key.arn if secrets.kms_key else None,
         # Under managed rotation the password lives only in the rotated secret: no stale copy.
-        "databasePassword": None if rotation else secrets.database_password,
+        "databasePassword": (
+            secrets.database_password if settings.rotation.scheme.exports_password else None
+        ),
         "databaseUsername": settings.database.username,
         "databaseName": settings.database.name,
         "executionRoleArn": execution_role.role.arn,
@@ -114,11 +118,11 @@ export_outputs(
         "taskDefinitionArn": task.task_definition.arn,
         "taskDefinitionFamily": task.task_definition.family,
         "containerSecrets": [secret.definition() for secret in container_secrets],
-        "replicaSecretArns": secrets.replica_arns(),
+        "replicaSecretArns": secrets.access.replica_arns(),
         "rotationFunctionArn": rotation.function_arn if rotation else None,
         "containerSecretsByRegion": {
             region: [
-                secrets.container_secret(m.env_name, m.secret, m.key, region).definition()
+                secrets.access.container_secret(m.env_name, m.secret, m.key, region).definition()
                 for m in settings.container.secrets
             ]
             for region in (settings.region, *settings.replica_regions)

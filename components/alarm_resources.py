@@ -19,6 +19,7 @@ from stack_model.alarms import (
     UNAUTHORIZED_ACCESS,
     Alarm,
 )
+from stack_model.logical_names import alarm_part, filter_part
 from stack_model.naming import StackNames
 
 # The CloudTrail filter pattern of each trail-fed metric, from (secret names, secret ARNs), and
@@ -88,7 +89,7 @@ class StackAlarms:
         for metric, alarm, pattern in TRAIL_METRICS:
             signal = alarm.signal if alarm else "rotation-succeeded"
             aws.cloudwatch.LogMetricFilter(
-                self._children.name(f"{signal}-filter"),
+                self._children.name(filter_part(signal)),
                 name=names.alarm(signal),
                 log_group_name=log_group_name,
                 pattern=pulumi.Output.all(secret_names, arns).apply(
@@ -99,7 +100,7 @@ class StackAlarms:
                     "namespace": signals.METRIC_NAMESPACE,
                     "value": "1",
                 },
-                opts=self._children.options(f"secrets-{signal}"),
+                opts=self._children.options(filter_part(signal)),
             )
             if alarm:
                 alarms.append(
@@ -124,10 +125,9 @@ class StackAlarms:
         threshold: float,
         comparison: str,
     ) -> aws.cloudwatch.MetricAlarm:
+        part = alarm_part(alarm.signal) + (f"-{self._region}" if self._region else "")
         return aws.cloudwatch.MetricAlarm(
-            self._children.name(
-                f"{alarm.signal}-alarm" + (f"-{self._region}" if self._region else "")
-            ),
+            self._children.name(part),
             region=self._region,
             name=self._names.alarm(alarm.signal),
             alarm_description=alarm.description(),
@@ -144,7 +144,5 @@ class StackAlarms:
             alarm_actions=[self._topic.arn],
             ok_actions=[self._topic.arn],
             tags=dict(self._tags),
-            opts=self._children.options(
-                f"secrets-{alarm.signal}" if alarm.had_prefixed_name and not self._region else None
-            ),
+            opts=self._children.options(part),
         )

@@ -19,7 +19,7 @@ from components.keys import KeyAlias, customer_managed_key
 from components.trail_policies import delivery_policy, delivery_trust, trail_key_policy
 from components.trail_storage import trail_storage
 from settings.model import MonitoringSettings, Settings
-from stack_model.logical_names import AUDIT_TRAIL
+from stack_model.logical_names import AUDIT_TRAIL, DELIVERY_POLICY, DELIVERY_ROLE, LOG_GROUP, TRAIL
 from stack_model.naming import StackNames
 
 
@@ -79,30 +79,30 @@ class AuditTrail(pulumi.ComponentResource):
             children, names, account, trail_arn, self.key, args.monitoring, args.protect, tags
         )
         self.log_group = aws.cloudwatch.LogGroup(
-            children.name("log-group"),
+            children.name(LOG_GROUP),
             name=names.trail_log_group,
             retention_in_days=args.log_retention_in_days,
             kms_key_id=args.log_key_arn,
             tags=tags,
             # Retained, not protected: a rename replaces it and the old events stay.
-            opts=children.options("trail", retain_on_delete=args.protect),
+            opts=children.options(LOG_GROUP, retain_on_delete=args.protect),
         )
         delivery_role = aws.iam.Role(
-            children.name("delivery-role"),
+            children.name(DELIVERY_ROLE),
             name=names.trail_delivery_role,
             assume_role_policy=account.apply(delivery_trust),
             tags=tags,
-            opts=children.options("cloudtrail-logs"),
+            opts=children.options(DELIVERY_ROLE),
         )
         role_policy = aws.iam.RolePolicy(
-            children.name("delivery-policy"),
+            children.name(DELIVERY_POLICY),
             name=names.trail_delivery_role,
             role=delivery_role.name,
             policy=self.log_group.arn.apply(delivery_policy),
-            opts=children.options("cloudtrail-logs"),
+            opts=children.options(DELIVERY_POLICY),
         )
         self.trail = aws.cloudtrail.Trail(
-            children.name("trail"),
+            children.name(TRAIL),
             name=names.trail,
             s3_bucket_name=storage.bucket.bucket,
             kms_key_id=self.key.arn,
@@ -113,6 +113,6 @@ class AuditTrail(pulumi.ComponentResource):
             enable_log_file_validation=True,
             event_selectors=[{"read_write_type": "All", "include_management_events": True}],
             tags=tags,
-            opts=children.options("secrets-trail", depends_on=[storage.policy, role_policy]),
+            opts=children.options(TRAIL, depends_on=[storage.policy, role_policy]),
         )
         self.register_outputs({"logGroupName": self.log_group.name, "trailArn": self.trail.arn})

@@ -24,7 +24,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
-from stack_model.secret_shapes import CONFIGURED_CREDENTIAL_FIELDS
+from stack_model.rotation_scheme import AlternatingUsers
 
 
 class RotationInFlight(Exception):
@@ -78,7 +78,7 @@ class CredentialFieldsProvider(ResourceProvider):
     def read(self, id_: str, props: dict) -> ReadResult:
         current = _client(props["region"]).get_secret_value(SecretId=id_, VersionStage="AWSCURRENT")
         values = json.loads(current["SecretString"])
-        fields = {k: values[k] for k in CONFIGURED_CREDENTIAL_FIELDS if k in values}
+        fields = {k: values[k] for k in AlternatingUsers.configured_fields if k in values}
         return ReadResult(id_, {**props, "fields": fields, "versionId": current["VersionId"]})
 
     def delete(self, id_: str, props: dict) -> None:

@@ -108,7 +108,7 @@ class DatabaseRotation(pulumi.ComponentResource):
             capabilities=list(ROTATION_APPLICATION_CAPABILITIES),
             parameters=parameters,
             tags=dict(args.tags),
-            opts=children.options(None),
+            opts=children.options("application"),
         )
         self.function_arn = self.application.outputs.apply(
             lambda outputs: outputs[ROTATION_FUNCTION_OUTPUT]
@@ -126,7 +126,7 @@ class DatabaseRotation(pulumi.ComponentResource):
             rotation_rules={"schedule_expression": args.rotation.schedule},
             rotate_immediately=False,
             opts=children.options(
-                None, depends_on=[args.secret_ready] if args.secret_ready else None
+                "schedule", depends_on=[args.secret_ready] if args.secret_ready else None
             ),
         )
         self.register_outputs(

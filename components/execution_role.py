@@ -9,9 +9,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.children import Children
-from components.secrets import ApplicationSecrets
+from components.secret_access import InlinePolicyReader, SecretAccess
 from settings.model import Settings
-from stack_model.logical_names import EXECUTION_ROLE
+from stack_model.logical_names import EXECUTION_ROLE, READ_SECRETS, ROLE, TASK_EXECUTION_POLICY
 from stack_model.naming import StackNames
 from stack_model.policy_documents import ecs_execution_trust_policy
 
@@ -47,40 +47,41 @@ class EcsExecutionRole(pulumi.ComponentResource):
         super().__init__(EXECUTION_ROLE.type, name, None, opts)
         self._names = args.names
         self._children = Children(self, name, args.names.prefix)
-        self._readable: list[ApplicationSecrets] = []
+        self._readable: list[SecretAccess] = []
         self.secret_policies = []
         invoke = pulumi.InvokeOutputOptions(parent=self)
         account_id = aws.get_caller_identity_output(opts=invoke).account_id
         region = aws.get_region_output(opts=invoke).region
         self.role = aws.iam.Role(
-            self._children.name("role"),
+            self._children.name(ROLE),
             name=args.names.execution_role,
             description=args.names.execution_role_description,
             assume_role_policy=pulumi.Output.all(account_id, region).apply(
                 lambda values: ecs_execution_trust_policy(*values)
             ),
             tags=dict(args.tags),
-            opts=self._children.options("ecs-execution-role"),
+            opts=self._children.options(ROLE),
         )
         aws.iam.RolePolicyAttachment(
-            self._children.name("task-execution-policy"),
+            self._children.name(TASK_EXECUTION_POLICY),
             role=self.role.name,
             policy_arn=ECS_TASK_EXECUTION_POLICY_ARN,
-            opts=self._children.options("ecs-execution-role-task-execution"),
+            opts=self._children.options(TASK_EXECUTION_POLICY),
         )
         self.register_outputs({"roleArn": self.role.arn, "roleName": self.role.name})
 
-    def allow_reading(self, secrets: ApplicationSecrets) -> None:
-        """Grants read on `secrets` once, however many containers or entries use them."""
-        if any(secrets is known for known in self._readable):
+    def allow_reading(self, access: SecretAccess) -> None:
+        """Grants read on one component's secrets once, however many containers or entries use
+        them: an inline policy of this role, through the secrets' `grant_read`."""
+        if any(access is known for known in self._readable):
             return
-        suffix = f"-{len(self._readable)}" if self._readable else ""
-        self._readable.append(secrets)
-        self.secret_policies.append(
-            secrets.grant_read(
-                self.role,
-                f"{self._names.execution_secrets_policy}{suffix}",
-                opts=self._children.options(f"ecs-execution-secrets{suffix}"),
-                resource_name=self._children.name(f"read-secrets{suffix}"),
-            )
+        part = f"{READ_SECRETS}-{len(self._readable)}" if self._readable else READ_SECRETS
+        suffix = part.removeprefix(READ_SECRETS)
+        self._readable.append(access)
+        reader = InlinePolicyReader(
+            self.role,
+            f"{self._names.execution_secrets_policy}{suffix}",
+            self._children.name(part),
+            self._children.options(part),
         )
+        self.secret_policies.append(access.grant_read(reader))

@@ -4,23 +4,24 @@ accept each other's tokens, and a token signed two rotations back stops verifyin
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pulumi
 import pulumi_random as random
 
 from components.children import Children
-from stack_model.jwt_key_set import JWT_SLOTS, KeySet, keepers, slot_generation, two_slot_role
+from stack_model.jwt_key_set import JWT_SLOTS, KeySet, keepers, slot_generation
+from stack_model.logical_names import JWT_TWO_SLOT_PARTS
 
 
-def _slot_options(children: Children, generation: int, signing: int) -> pulumi.ResourceOptions:
-    """A key the two-slot scheme held (K(N) and K(N-1)) carries an alias to its slot there, so an
-    upgraded stack keeps it; the even slot also had a name from before the logical-name change."""
+def _slot_options(children: Children, part: str, generation: int, signing: int):
+    """A key the two-slot scheme held (K(N) and K(N-1)) took over the part of the slot that held
+    it there, so an upgraded stack keeps it (an alias to that part, and to its own previous
+    name)."""
     if generation not in (signing - 1, signing):
-        return children.options(None)
-    role = two_slot_role(generation)
-    options = children.options(role if generation % 2 == 0 else None)
-    return pulumi.ResourceOptions.merge(
-        options, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=children.name(role))])
-    )
+        return children.options(part)
+    return children.options(part, formerly=JWT_TWO_SLOT_PARTS[generation % 2])
 
 
 def jwt_keys(
@@ -39,11 +40,12 @@ def jwt_keys(
         if held == 0 and imported_key is not None:
             by_generation[held] = pulumi.Output.secret(imported_key)
             continue
+        part = f"jwt-key-slot-{slot}"
         key = random.RandomBytes(
-            children.name(f"jwt-key-slot-{slot}"),
+            children.name(part),
             length=key_bytes,
             keepers=keepers(held, legacy_token),
-            opts=_slot_options(children, held, generation),
+            opts=_slot_options(children, part, held, generation),
         )
         by_generation[held] = pulumi.Output.secret(key.base64)
     return KeySet(
@@ -51,4 +53,12 @@ def jwt_keys(
         signing=by_generation[generation],
         previous=by_generation[generation - 1],
         next=by_generation[generation + 1],
+    )
+
+
+def key_set_digest(key_set: KeySet) -> pulumi.Output[str]:
+    """A digest of the set's keys (secret): it changes exactly when a key does."""
+    keys = pulumi.Output.all(key_set.signing, key_set.previous, key_set.next)
+    return pulumi.Output.secret(
+        keys.apply(lambda values: hashlib.sha256(json.dumps(values).encode()).hexdigest())
     )

@@ -17,14 +17,13 @@ DELETION_WINDOW_DAYS = 30
 
 @dataclass(frozen=True)
 class KeyAlias:
-    role: str  # the alias's logical role, beside the key's
+    part: str  # the alias's part of its logical name, beside the key's
     name: str  # alias/...
-    previous_role: str | None = None
 
 
 def customer_managed_key(
     children: Children,
-    role: str,
+    part: str,
     description: str,
     *,
     tags: Mapping[str, str],
@@ -32,24 +31,23 @@ def customer_managed_key(
     policy: pulumi.Input[str] | None = None,
     region: str | None = None,
     alias: KeyAlias | None = None,
-    previous_role: str | None = None,
 ) -> aws.kms.Key:
     key = aws.kms.Key(
-        children.name(role),
+        children.name(part),
         region=region,
         description=description,
         enable_key_rotation=True,
         deletion_window_in_days=DELETION_WINDOW_DAYS,
         policy=policy,
         tags=dict(tags),
-        opts=children.options(previous_role, protect=protect),
+        opts=children.options(part, protect=protect),
     )
     if alias:
         aws.kms.Alias(
-            children.name(alias.role),
+            children.name(alias.part),
             region=region,
             name=alias.name,
             target_key_id=key.key_id,
-            opts=children.options(alias.previous_role),
+            opts=children.options(alias.part),
         )
     return key

@@ -20,7 +20,16 @@ from components.keys import customer_managed_key
 from components.monitoring_policies import topic_key_policy, topic_policy
 from components.secrets import ApplicationSecrets
 from settings.model import Settings
-from stack_model.logical_names import MONITORING
+from stack_model.logical_names import (
+    DASHBOARD,
+    MONITORING,
+    ROTATION_FAILED_RULE,
+    ROTATION_FAILED_TARGET,
+    TOPIC,
+    TOPIC_KEY,
+    TOPIC_POLICY,
+    email_part,
+)
 from stack_model.naming import StackNames
 
 
@@ -47,6 +56,7 @@ class SecretsMonitoringArgs:
         settings: Settings,
         secrets: ApplicationSecrets,
         cloudtrail_log_group_name: pulumi.Input[str] | None,
+        rotation_function_name: str | None,
     ) -> SecretsMonitoringArgs:
         return cls(
             names=settings.names,
@@ -56,9 +66,7 @@ class SecretsMonitoringArgs:
             cloudtrail_log_group_name=cloudtrail_log_group_name,
             protect=settings.protect,
             replica_regions=settings.replica_regions,
-            rotation_function_name=(
-                settings.names.rotation_function if settings.rotation.managed else None
-            ),
+            rotation_function_name=rotation_function_name,
             tags=settings.tags,
         )
 
@@ -101,20 +109,20 @@ class SecretsMonitoring(pulumi.ComponentResource):
             self._replica_region(account, replica_region)
         rotation_rule = self._rotation_failed_rule()
         aws.sns.TopicPolicy(
-            self._children.name("topic-policy"),
+            self._children.name(TOPIC_POLICY),
             arn=self.topic.arn,
             policy=pulumi.Output.all(
                 self.topic.arn, account, rotation_rule.arn, *[alarm.arn for alarm in self.alarms]
             ).apply(lambda v: topic_policy(v[0], v[1], v[2], list(v[3:]))),
-            opts=self._children.options("secrets-alarms"),
+            opts=self._children.options(TOPIC_POLICY),
         )
         self.dashboard = aws.cloudwatch.Dashboard(
-            self._children.name("dashboard"),
+            self._children.name(DASHBOARD),
             dashboard_name=args.names.dashboard,
             dashboard_body=pulumi.Output.all(region, *[a.arn for a in self.alarms]).apply(
                 lambda v: secrets_dashboard(args.names, v[0], list(v[1:]), with_trail)
             ),
-            opts=self._children.options("secrets"),
+            opts=self._children.options(DASHBOARD),
         )
         self.register_outputs(
             {
@@ -129,33 +137,31 @@ class SecretsMonitoring(pulumi.ComponentResource):
         names get the region, the physical ones are regional already)."""
         names, tags = self._args.names, dict(self._args.tags)
         suffix = f"-{region}" if region else ""
-        previous = None if region else "secrets-alarms"
         key = customer_managed_key(
             self._children,
-            f"topic-key{suffix}",
+            f"{TOPIC_KEY}{suffix}",
             f"Encrypts the {names.prefix} secrets alarm topic",
             region=region,
             policy=account.apply(topic_key_policy),
             tags=tags,
             protect=self._args.protect,
-            previous_role=previous,
         )
         topic = aws.sns.Topic(
-            self._children.name(f"topic{suffix}"),
+            self._children.name(f"{TOPIC}{suffix}"),
             region=region,
             name=names.alarm_topic,
             kms_master_key_id=key.arn,
             tags=tags,
-            opts=self._children.options(previous),
+            opts=self._children.options(f"{TOPIC}{suffix}"),
         )
         for index, email in enumerate(self._args.alarm_emails):
             aws.sns.TopicSubscription(
-                self._children.name(f"email-{index}{suffix}"),
+                self._children.name(f"{email_part(index)}{suffix}"),
                 region=region,
                 topic=topic.arn,
                 protocol="email",
                 endpoint=email,
-                opts=self._children.options(None if region else f"secrets-alarms-email-{index}"),
+                opts=self._children.options(f"{email_part(index)}{suffix}"),
             )
         return topic
 
@@ -172,7 +178,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
             policy=pulumi.Output.all(topic.arn, account, alarm.arn).apply(
                 lambda v: topic_policy(v[0], v[1], None, [v[2]])
             ),
-            opts=self._children.options(None),
+            opts=self._children.options(f"topic-policy-{region}"),
         )
         self.replica_alarms.append(alarm)
 
@@ -181,17 +187,17 @@ class SecretsMonitoring(pulumi.ComponentResource):
         secrets = self._args.secrets
         arns = pulumi.Output.all(secrets.app_secrets.arn, secrets.db_credentials.arn)
         rule = aws.cloudwatch.EventRule(
-            self._children.name("rotation-failed-rule"),
+            self._children.name(ROTATION_FAILED_RULE),
             name=self._args.names.rotation_failed_rule,
             description="Rotation failures of this stack's secrets, straight to the alarm topic",
             event_pattern=arns.apply(signals.rotation_failed_event_rule),
             tags=dict(self._args.tags),
-            opts=self._children.options("secrets-rotation-failed"),
+            opts=self._children.options(ROTATION_FAILED_RULE),
         )
         aws.cloudwatch.EventTarget(
-            self._children.name("rotation-failed-target"),
+            self._children.name(ROTATION_FAILED_TARGET),
             rule=rule.name,
             arn=self.topic.arn,
-            opts=self._children.options("secrets-rotation-failed"),
+            opts=self._children.options(ROTATION_FAILED_TARGET),
         )
         return rule

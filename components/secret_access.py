@@ -1,21 +1,18 @@
-"""How others reach the secrets: a container's `secrets` entry and the IAM policy that lets a
-role read them. Kept beside the component so each wiring carries its own grant, as CDK's
-`ecs.Secret.fromSecretsManager` does."""
+"""How others reach the two secrets of an ApplicationSecrets component: a container's `secrets`
+entry, which carries its grant (as CDK's `ecs.Secret.fromSecretsManager` does), and the one way
+to let a principal read them, `grant_read` (CDK's `grantRead`). The component holds one
+SecretAccess (composition): nothing here reaches into the component."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pulumi
 import pulumi_aws as aws
 
-from components.children import Children
 from stack_model.policy_documents import policy_document, statement
-from stack_model.secret_shapes import secret_keys
-
-if TYPE_CHECKING:
-    from components.secrets import ApplicationSecrets
+from stack_model.rotation_scheme import RotationScheme
 
 READ_ACTIONS = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
 
@@ -28,7 +25,7 @@ class ContainerSecret:
 
     name: str
     value_from: pulumi.Output[str]
-    source: ApplicationSecrets
+    source: SecretAccess
 
     def definition(self) -> dict:
         return {"name": self.name, "valueFrom": self.value_from}
@@ -88,32 +85,54 @@ def resource_policy_json(account: str, readers: list[str], administrator: str | 
     return policy_document(*statements)
 
 
-class SecretAccess:
-    """How others reach the two secrets of an ApplicationSecrets component (mixed into it): the
-    attributes below are the component's."""
+class Reader(Protocol):
+    """Who reads the secrets: a principal, and how it holds its permission to."""
 
-    app_secrets: aws.secretsmanager.Secret
-    db_credentials: aws.secretsmanager.Secret
-    kms_key: aws.kms.Key | None
-    replica_regions: tuple[str, ...]
-    managed_rotation: bool
-    replica_keys: dict[str, aws.kms.Key]
-    _readers: list[pulumi.Output[str]]
-    _children: Children
+    @property
+    def principal_arn(self) -> pulumi.Input[str]: ...
+
+    def hold_read_policy(self, document: pulumi.Output[str]) -> pulumi.Resource | None:
+        """Attaches the identity policy `document` (None: the principal holds its own)."""
+
+
+class GrantAfterSeal(Exception):
+    """A grant made after the secrets' resource policy was computed would be missing from it."""
+
+
+class SecretAccess:
+    """The two secrets as others reach them. Grants are collected here; the resource policy
+    reads them when its document is computed, which an Output does only after the program has
+    declared every resource, so a grant made anywhere in the program is in it (in a sorted,
+    order-free list), and a grant after that raises instead of being silently left out."""
+
+    def __init__(
+        self,
+        parent: pulumi.Resource,
+        secrets: dict[str, aws.secretsmanager.Secret],
+        scheme: RotationScheme,
+        kms_key: aws.kms.Key | None,
+        replica_keys: dict[str, aws.kms.Key],
+        replica_regions: tuple[str, ...],
+    ):
+        self._parent, self._secrets, self._scheme = parent, secrets, scheme
+        self._kms_key, self._replica_keys = kms_key, replica_keys
+        self.replica_regions = replica_regions
+        self._principals: list[pulumi.Output[str]] = []
+        self._sealed = False
 
     def container_secret(
         self, env_name: str, secret: str, key: str | None, region: str | None = None
     ) -> ContainerSecret:
         """`valueFrom` = `<full secret ARN>:<json key>::` (the current version), as ECS expects,
         or the bare ARN for the whole JSON (key None); with a replica region, the replica's ARN,
-        for a task that runs there. The entry carries this component: wiring it into a task
-        grants the read."""
-        keys = secret_keys(self.managed_rotation).get(secret, ())
+        for a task that runs there. The entry carries this access: wiring it into a task grants
+        the read."""
+        keys = self._scheme.secret_keys().get(secret, ())
         if key is not None and key not in keys:
             raise ValueError(
                 f"{env_name}: secret {secret!r} has no JSON key {key!r}; it holds {', '.join(keys)}"
             )
-        arn = {"app": self.app_secrets, "db": self.db_credentials}[secret].arn
+        arn = self._secrets[secret].arn
         if region in self.replica_regions:
             arn = arn.apply(lambda primary: replica_arn(primary, region))
         if key is None:
@@ -127,73 +146,83 @@ class SecretAccess:
         """Each replica region -> the ARNs of both secrets there."""
         return {
             region: {
-                "appSecretsArn": self.app_secrets.arn.apply(lambda a, r=region: replica_arn(a, r)),
-                "dbCredentialsArn": self.db_credentials.arn.apply(
+                f"{alias}Arn": self._secrets[secret].arn.apply(
                     lambda a, r=region: replica_arn(a, r)
-                ),
+                )
+                for secret, alias in (("app", "appSecrets"), ("db", "dbCredentials"))
             }
             for region in self.replica_regions
         }
 
     def read_policy(self) -> pulumi.Output[str]:
         """IAM policy JSON that reads exactly these two secrets and their replicas, and decrypts
-        with exactly their keys (components/secret_access.py)."""
-        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        with exactly their keys."""
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self._parent)).region
         regions = self.replica_regions
-        key_arns = [self.kms_key.arn] if self.kms_key else []
-        key_arns += [self.replica_keys[r].arn for r in regions if r in self.replica_keys]
+        key_arns = [self._kms_key.arn] if self._kms_key else []
+        key_arns += [self._replica_keys[r].arn for r in regions if r in self._replica_keys]
 
         def document(values: list) -> str:
             app, db, primary, *keys = values
             arns = [app, db] + [replica_arn(a, r) for r in regions for a in (app, db)]
-            key_regions = [primary] if self.kms_key else []
-            key_regions += [r for r in regions if r in self.replica_keys]
+            key_regions = [primary] if self._kms_key else []
+            key_regions += [r for r in regions if r in self._replica_keys]
             return read_policy_json(arns, list(zip(keys, key_regions, strict=True)))
 
         return pulumi.Output.all(
-            self.app_secrets.arn, self.db_credentials.arn, region, *key_arns
+            self._secrets["app"].arn, self._secrets["db"].arn, region, *key_arns
         ).apply(document)
 
-    def grant_read(
-        self,
-        role: aws.iam.Role,
-        policy_name: str,
-        opts: pulumi.ResourceOptions | None = None,
-        resource_name: str | None = None,
-    ) -> aws.iam.RolePolicy:
-        """Lets `role` read both secrets: an inline policy `policy_name` on the role (declared as
-        `resource_name`, by default the policy's name)."""
-        self._readers.append(role.arn)
-        return aws.iam.RolePolicy(
-            resource_name or policy_name,
-            name=policy_name,
-            role=role.name,
-            policy=self.read_policy(),
-            opts=opts,
-        )
-
-    def let_through(self, principal_arn: pulumi.Input[str]) -> None:
-        """Keeps `principal_arn` out of the resource policy's deny (the rotation function's role,
-        which holds its grant from its own template)."""
-        self._readers.append(pulumi.Output.from_input(principal_arn))
-
-    def attach_resource_policies(self, administrator_role_arn: str | None) -> None:
-        """Each secret's resource policy, once every reader is granted: public policies blocked,
-        and with an administrator role every other principal denied (secret_access.py)."""
-        account = aws.get_caller_identity_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)
-        ).account_id
-        document = pulumi.Output.all(account, *self._readers).apply(
-            lambda v: resource_policy_json(v[0], list(v[1:]), administrator_role_arn)
-        )
-        for role, secret in (
-            ("app-secrets", self.app_secrets),
-            ("db-credentials", self.db_credentials),
-        ):
-            aws.secretsmanager.SecretPolicy(
-                self._children.name(f"{role}-policy"),
-                secret_arn=secret.arn,
-                policy=document,
-                block_public_policy=True,
-                opts=self._children.options(None),
+    def grant_read(self, reader: Reader) -> pulumi.Resource | None:
+        """Lets `reader` read both secrets: its identity policy (if it holds one of ours) and its
+        place among the readers the resource policy lets through."""
+        if self._sealed:
+            raise GrantAfterSeal(
+                "a read grant came after the secrets' resource policy was computed (inside an "
+                "apply?): grant while the program declares its resources"
             )
+        self._principals.append(pulumi.Output.from_input(reader.principal_arn))
+        return reader.hold_read_policy(self.read_policy())
+
+    def principals(self) -> pulumi.Output[list[str]]:
+        """Every principal granted read, sorted; read once the program has declared everything
+        (an apply runs after the program's synchronous body), then sealed."""
+
+        def seal(_: object) -> pulumi.Output[list[str]]:
+            self._sealed = True
+            return pulumi.Output.all(*self._principals).apply(sorted)
+
+        return pulumi.Output.from_input(0).apply(seal)
+
+
+@dataclass(frozen=True)
+class InlinePolicyReader:
+    """A role of this program that reads the secrets through an inline policy of its own,
+    `policy_name` (declared as `resource_name`, by default the policy's name)."""
+
+    role: aws.iam.Role
+    policy_name: str
+    resource_name: str | None = None
+    opts: pulumi.ResourceOptions | None = None
+
+    @property
+    def principal_arn(self) -> pulumi.Input[str]:
+        return self.role.arn
+
+    def hold_read_policy(self, document: pulumi.Output[str]) -> pulumi.Resource:
+        return aws.iam.RolePolicy(
+            self.resource_name or self.policy_name, name=self.policy_name, role=self.role.name,
+            policy=document, opts=self.opts,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TemplateHeldReader:
+    """A role whose permission to read is its own template's (AWS's rotation application gives
+    its function's role GetSecretValue and PutSecretValue): only the resource policy must let
+    it through."""
+
+    principal_arn: pulumi.Input[str]
+
+    def hold_read_policy(self, document: pulumi.Output[str]) -> None:
+        return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -13,21 +11,26 @@ import pulumi_random as random
 
 from components.children import Children
 from components.credential_fields import CredentialFields
-from components.jwt_keys import jwt_keys
+from components.jwt_keys import jwt_keys, key_set_digest
 from components.keys import KeyAlias, customer_managed_key
 from components.secret_access import SecretAccess
+from components.secret_policies import attach_resource_policies
 from components.secret_replicas import replica_keys
 from settings.model import DatabaseSettings, RotationSettings, Settings
-from stack_model.logical_names import SECRETS
+from stack_model.logical_names import (
+    APP_SECRETS,
+    DATABASE_PASSWORD,
+    DB_CREDENTIALS,
+    KMS_ALIAS,
+    KMS_KEY,
+    SECRETS,
+)
 from stack_model.naming import StackNames
 from stack_model.secret_shapes import (
     APP_SECRETS_DESCRIPTION,
-    CONFIGURED_CREDENTIAL_FIELDS,
     DB_CREDENTIALS_DESCRIPTION,
     PASSWORD_SPECIAL_CHARACTERS,
-    app_secret_values,
     database_url,
-    db_credential_values,
 )
 
 
@@ -47,6 +50,8 @@ class ApplicationSecretsArgs:
     customer_managed_key: bool
     recovery_window_in_days: int
     protect: bool
+    # With it, each secret's resource policy denies every principal but the readers and it.
+    administrator_role_arn: str | None = None
     # An existing key and an existing password (secret Outputs) to keep instead of generating.
     jwt_imported_key: pulumi.Input[str] | None = None
     database_kept_password: pulumi.Input[str] | None = None
@@ -67,6 +72,7 @@ class ApplicationSecretsArgs:
             customer_managed_key=settings.customer_managed_key,
             recovery_window_in_days=settings.recovery_window_in_days,
             protect=settings.protect,
+            administrator_role_arn=settings.secrets_administrator_role_arn,
             jwt_imported_key=settings.jwt_imported_key,
             database_kept_password=settings.database_kept_password,
             replica_regions=settings.replica_regions,
@@ -74,7 +80,7 @@ class ApplicationSecretsArgs:
         )
 
 
-class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
+class ApplicationSecrets(pulumi.ComponentResource):
     """`<prefix>-app-secrets` and `<prefix>-db-credentials`, sharing one generated password.
 
     Each random value has its rotation token as its only keeper, so a value changes when, and
@@ -91,6 +97,8 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
     key_set_digest: pulumi.Output[str]
     # Under managed rotation: what keeps db-credentials' non-credential fields current.
     credential_fields: pulumi.Resource | None
+    # How others reach the secrets: container entries and read grants (secret_access.py).
+    access: SecretAccess
 
     def __init__(
         self,
@@ -101,22 +109,18 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
         super().__init__(SECRETS.type, name, None, opts)
         names, database = args.names, args.database
         children = Children(self, name, names.prefix)
-        self._children = children
-        # Role ARNs granted read (grant_read), for the secrets' resource policy.
-        self._readers: list[pulumi.Output[str]] = []
+        scheme = args.rotation.scheme
         self.replica_regions = tuple(args.replica_regions)
-        self.managed_rotation = args.rotation.managed
         self.replica_keys: dict[str, aws.kms.Key] = {}
         self.kms_key = None
         if args.customer_managed_key:
             self.kms_key = customer_managed_key(
                 children,
-                "kms-key",
+                KMS_KEY,
                 f"Encrypts the {names.prefix} application secrets",
                 tags=args.tags,
                 protect=args.protect,
-                alias=KeyAlias("kms-alias", names.secrets_key_alias, previous_role="secrets"),
-                previous_role="secrets",
+                alias=KeyAlias(KMS_ALIAS, names.secrets_key_alias),
             )
             self.replica_keys = replica_keys(
                 children, names, self.replica_regions, args.protect, args.tags
@@ -129,17 +133,13 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             legacy_token=args.rotation_jwt,
             imported_key=args.jwt_imported_key,
         )
-        self.key_set_digest = pulumi.Output.secret(
-            pulumi.Output.all(key_set.signing, key_set.previous, key_set.next).apply(
-                lambda keys: hashlib.sha256(json.dumps(keys).encode()).hexdigest()
-            )
-        )
+        self.key_set_digest = key_set_digest(key_set)
         if args.database_kept_password is not None:
             self.database_password = pulumi.Output.secret(args.database_kept_password)
         else:
             self.database_password = pulumi.Output.secret(
                 random.RandomPassword(
-                    children.name("database-password"),
+                    children.name(DATABASE_PASSWORD),
                     length=database.password_length,
                     special=True,
                     override_special=PASSWORD_SPECIAL_CHARACTERS,
@@ -151,7 +151,7 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
                     # A stack made before the set lost ":" keeps its password: a changed set
                     # would replace it, and under the manual scheme that is a rotation RDS never
                     # hears of. New stacks, and every rotation by Secrets Manager, use this set.
-                    opts=children.options("database-password", ignore_changes=["overrideSpecial"]),
+                    opts=children.options(DATABASE_PASSWORD, ignore_changes=["overrideSpecial"]),
                 ).result
             )
         url = self.database_password.apply(
@@ -159,42 +159,47 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
                 database.username, secret, database.host, database.port, database.name
             )
         )
-        managed = args.rotation.managed
-        if not managed:
-            pulumi.log.warn(
-                f"{names.db_credentials}: rotated by hand (rotationManaged=false): between "
-                "`pulumi up` and the password change on RDS, starting tasks read a password RDS "
-                "refuses; production rotates with Secrets Manager (docs/rotation.md)",
-                resource=self,
-            )
-        app_values = app_secret_values(key_set, url, database, self.database_password, managed)
-        db_values = db_credential_values(
-            database, self.database_password, args.rotation.master_secret_arn if managed else None
+        if scheme.warning:
+            pulumi.log.warn(f"{names.db_credentials}: {scheme.warning}", resource=self)
+        app_values = scheme.app_secret_values(key_set, url, database, self.database_password)
+        db_values = scheme.db_credential_values(
+            database, self.database_password, args.rotation.master_secret_arn
         )
         self.app_secrets, self.app_secrets_version = self._secret(
-            children, "app-secrets", names.app_secrets, APP_SECRETS_DESCRIPTION, app_values, args
+            children, APP_SECRETS, names.app_secrets, APP_SECRETS_DESCRIPTION, app_values, args
         )
         # Under managed rotation the stack writes the first version only: Secrets Manager owns
-        # the value after that, and `pulumi up` must neither revert it nor show it as a diff.
+        # the value after that, and `pulumi up` must neither revert it nor show it as a diff...
         self.db_credentials, db_version = self._secret(
             children,
-            "db-credentials",
+            DB_CREDENTIALS,
             names.db_credentials,
             DB_CREDENTIALS_DESCRIPTION,
             db_values,
             args,
-            ignore_changes=["secretString"] if managed else None,
+            ignore_changes=list(scheme.db_version_ignore_changes) or None,
         )
         self.credential_fields = None
-        if managed:
+        if scheme.configured_fields:
             # ...but what config says of the database still reaches the rotated value.
             self.credential_fields = CredentialFields(
                 children.name("db-credentials-fields"),
                 secret_id=self.db_credentials.arn,
                 region=args.region,
-                fields={k: db_values[k] for k in CONFIGURED_CREDENTIAL_FIELDS},
-                opts=children.options(None, depends_on=[db_version]),
+                fields={k: db_values[k] for k in scheme.configured_fields},
+                opts=children.options("db-credentials-fields", depends_on=[db_version]),
             )
+        secrets = {"app": self.app_secrets, "db": self.db_credentials}
+        self.access = SecretAccess(
+            self, secrets, scheme, self.kms_key, self.replica_keys, self.replica_regions
+        )
+        attach_resource_policies(
+            self,
+            children,
+            self.access,
+            {APP_SECRETS: self.app_secrets, DB_CREDENTIALS: self.db_credentials},
+            args.administrator_role_arn,
+        )
         self.register_outputs(
             {
                 "appSecretsArn": self.app_secrets.arn,
@@ -206,17 +211,15 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
     def _secret(
         self,
         children: Children,
-        role: str,
+        part: str,
         name: str,
         description: str,
         values: dict,
         args: ApplicationSecretsArgs,
         ignore_changes: list[str] | None = None,
     ) -> tuple[aws.secretsmanager.Secret, aws.secretsmanager.SecretVersion]:
-        # The previous logical name was the physical one, for the secret and its version alike.
-        previous_role = name.removeprefix(f"{args.names.prefix}-")
         secret = aws.secretsmanager.Secret(
-            children.name(role),
+            children.name(part),
             name=name,
             description=description,
             kms_key_id=self.kms_key.arn if self.kms_key else None,
@@ -230,12 +233,12 @@ class ApplicationSecrets(SecretAccess, pulumi.ComponentResource):
             ]
             or None,
             tags=dict(args.tags),
-            opts=children.options(previous_role, protect=args.protect),
+            opts=children.options(part, protect=args.protect),
         )
         version = aws.secretsmanager.SecretVersion(
-            children.name(role),
+            children.name(part),
             secret_id=secret.id,
             secret_string=pulumi.Output.secret(pulumi.Output.json_dumps(values)),
-            opts=children.options(previous_role, ignore_changes=ignore_changes),
+            opts=children.options(part, ignore_changes=ignore_changes),
         )
         return secret, version

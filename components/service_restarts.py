@@ -85,7 +85,7 @@ class ServiceRestarts(pulumi.ComponentResource):
             name=names.restart_role,
             assume_role_policy=account.apply(lambda a: _trusting("states.amazonaws.com", a)),
             tags=tags,
-            opts=children.options(None),
+            opts=children.options("role"),
         )
         aws.iam.RolePolicy(
             children.name("update-services"),
@@ -100,7 +100,7 @@ class ServiceRestarts(pulumi.ComponentResource):
                     )
                 )
             ),
-            opts=children.options(None),
+            opts=children.options("update-services"),
         )
         self.state_machine = aws.sfn.StateMachine(
             children.name("state-machine"),
@@ -108,14 +108,14 @@ class ServiceRestarts(pulumi.ComponentResource):
             role_arn=role.arn,
             definition=restart_definition(args.services),
             tags=tags,
-            opts=children.options(None),
+            opts=children.options("state-machine"),
         )
         trigger_role = aws.iam.Role(
             children.name("trigger-role"),
             name=names.restart_trigger_role,
             assume_role_policy=account.apply(lambda a: _trusting("events.amazonaws.com", a)),
             tags=tags,
-            opts=children.options(None),
+            opts=children.options("trigger-role"),
         )
         aws.iam.RolePolicy(
             children.name("start-execution"),
@@ -126,7 +126,7 @@ class ServiceRestarts(pulumi.ComponentResource):
                     statement("states:StartExecution", arn, sid="StartTheRedeployment")
                 )
             ),
-            opts=children.options(None),
+            opts=children.options("start-execution"),
         )
         for trigger in args.triggers:
             rule = aws.cloudwatch.EventRule(
@@ -135,14 +135,14 @@ class ServiceRestarts(pulumi.ComponentResource):
                 description=f"Redeploys the services after {trigger.name.replace('-', ' ')}",
                 event_pattern=trigger.event_pattern,
                 tags=tags,
-                opts=children.options(None),
+                opts=children.options(f"{trigger.name}-rule"),
             )
             aws.cloudwatch.EventTarget(
                 children.name(f"{trigger.name}-target"),
                 rule=rule.name,
                 arn=self.state_machine.arn,
                 role_arn=trigger_role.arn,
-                opts=children.options(None),
+                opts=children.options(f"{trigger.name}-target"),
             )
         for change in args.changes:
             RestartOnChange(
@@ -150,6 +150,6 @@ class ServiceRestarts(pulumi.ComponentResource):
                 state_machine_arn=self.state_machine.arn,
                 reason=f"{change.name.replace('-', ' ')} changed",
                 watched=change.watched,
-                opts=children.options(None, depends_on=[change.written]),
+                opts=children.options(f"{change.name}-change", depends_on=[change.written]),
             )
         self.register_outputs({"stateMachineArn": self.state_machine.arn})

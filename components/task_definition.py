@@ -12,7 +12,7 @@ from components.children import Children
 from components.execution_role import EcsExecutionRole
 from components.secret_access import ContainerSecret
 from settings.model import Settings
-from stack_model.logical_names import TASK
+from stack_model.logical_names import LOG_GROUP, TASK, TASK_DEFINITION
 from stack_model.naming import StackNames
 
 
@@ -77,13 +77,13 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
         region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
 
         self.log_group = aws.cloudwatch.LogGroup(
-            children.name("log-group"),
+            children.name(LOG_GROUP),
             name=args.names.app_log_group,
             retention_in_days=args.log_retention_in_days,
             kms_key_id=args.log_key_arn,
             tags=dict(args.tags),
             # Retained, not protected: a rename replaces it and the old logs stay.
-            opts=children.options("app-logs", retain_on_delete=args.retain_logs),
+            opts=children.options(LOG_GROUP, retain_on_delete=args.retain_logs),
         )
         container = {
             "name": "app",
@@ -104,7 +104,7 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
             },
         }
         self.task_definition = aws.ecs.TaskDefinition(
-            children.name("task-definition"),
+            children.name(TASK_DEFINITION),
             family=args.names.task_family,
             requires_compatibilities=["FARGATE"],
             network_mode="awsvpc",
@@ -113,7 +113,7 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
             execution_role_arn=args.execution_role.role.arn,
             container_definitions=pulumi.Output.json_dumps([container]),
             tags=dict(args.tags),
-            opts=children.options("app"),
+            opts=children.options(TASK_DEFINITION),
         )
         self.register_outputs(
             {

@@ -13,6 +13,7 @@ import pulumi_aws as aws
 from components.children import Children
 from components.trail_policies import access_log_bucket_policy, trail_bucket_policy
 from settings.model import MonitoringSettings
+from stack_model.logical_names import BUCKET
 from stack_model.naming import StackNames
 
 ABORT_UPLOADS_AFTER_DAYS = 7
@@ -24,27 +25,27 @@ class TrailStorage:
     policy: aws.s3.BucketPolicy
 
 
-def _private(children: Children, role: str, bucket: aws.s3.Bucket, previous: str | None) -> None:
+def _private(children: Children, part: str, bucket: aws.s3.Bucket) -> None:
     aws.s3.BucketOwnershipControls(
-        children.name(f"{role}-ownership"),
+        children.name(f"{part}-ownership"),
         bucket=bucket.id,
         rule={"object_ownership": "BucketOwnerEnforced"},
-        opts=children.options(previous),
+        opts=children.options(f"{part}-ownership"),
     )
     aws.s3.BucketPublicAccessBlock(
-        children.name(f"{role}-public-access-block"),
+        children.name(f"{part}-public-access-block"),
         bucket=bucket.id,
         block_public_acls=True,
         block_public_policy=True,
         ignore_public_acls=True,
         restrict_public_buckets=True,
-        opts=children.options(previous),
+        opts=children.options(f"{part}-public-access-block"),
     )
 
 
-def _lifecycle(children: Children, role: str, bucket: aws.s3.Bucket, rule: dict) -> None:
+def _lifecycle(children: Children, part: str, bucket: aws.s3.Bucket, rule: dict) -> None:
     aws.s3.BucketLifecycleConfiguration(
-        children.name(f"{role}-lifecycle"),
+        children.name(f"{part}-lifecycle"),
         bucket=bucket.id,
         rules=[
             {
@@ -57,7 +58,7 @@ def _lifecycle(children: Children, role: str, bucket: aws.s3.Bucket, rule: dict)
                 **rule,
             }
         ],
-        opts=children.options(None),
+        opts=children.options(f"{part}-lifecycle"),
     )
 
 
@@ -78,15 +79,15 @@ def trail_storage(
         children.name("access-log-bucket"),
         bucket=account.apply(names.trail_access_log_bucket),
         tags=dict(tags),
-        opts=children.options(None, **kept),
+        opts=children.options("access-log-bucket", **kept),
     )
-    _private(children, "access-log-bucket", access, None)
+    _private(children, "access-log-bucket", access)
     # Server access log buckets take SSE-S3 only (S3 user guide, server access logging).
     aws.s3.BucketServerSideEncryptionConfiguration(
         children.name("access-log-bucket-encryption"),
         bucket=access.id,
         rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
-        opts=children.options(None),
+        opts=children.options("access-log-bucket-encryption"),
     )
     _lifecycle(
         children,
@@ -99,14 +100,14 @@ def trail_storage(
         children.name("bucket"),
         bucket=account.apply(names.trail_bucket),
         tags=dict(tags),
-        opts=children.options("trail", **kept),
+        opts=children.options("bucket", **kept),
     )
-    _private(children, "bucket", bucket, "trail")
+    _private(children, BUCKET, bucket)
     versioning = aws.s3.BucketVersioning(
         children.name("bucket-versioning"),
         bucket=bucket.id,
         versioning_configuration={"status": "Enabled"},
-        opts=children.options(None),
+        opts=children.options("bucket-versioning"),
     )
     aws.s3.BucketServerSideEncryptionConfiguration(
         children.name("bucket-encryption"),
@@ -120,7 +121,7 @@ def trail_storage(
                 "bucket_key_enabled": True,
             }
         ],
-        opts=children.options("trail"),
+        opts=children.options("bucket-encryption"),
     )
     expire = monitoring.trail_expire_after_days
     _lifecycle(
@@ -147,7 +148,7 @@ def trail_storage(
                     "days": monitoring.trail_object_lock_days,
                 }
             },
-            opts=children.options(None, depends_on=[versioning]),
+            opts=children.options("bucket-object-lock", depends_on=[versioning]),
         )
     access_policy = aws.s3.BucketPolicy(
         children.name("access-log-bucket-policy"),
@@ -155,7 +156,7 @@ def trail_storage(
         policy=pulumi.Output.all(access.bucket, account, bucket.bucket).apply(
             lambda values: access_log_bucket_policy(*values)
         ),
-        opts=children.options(None),
+        opts=children.options("access-log-bucket-policy"),
     )
     # S3 refuses to turn logging on (InvalidTargetBucketForLogging) until the target bucket's
     # policy lets the logging service write: with ACLs off (BucketOwnerEnforced) the policy is
@@ -165,7 +166,7 @@ def trail_storage(
         bucket=bucket.id,
         target_bucket=access.id,
         target_prefix="trail-bucket/",
-        opts=children.options(None, depends_on=[access_policy]),
+        opts=children.options("bucket-access-logging", depends_on=[access_policy]),
     )
     policy = aws.s3.BucketPolicy(
         children.name("bucket-policy"),
@@ -173,6 +174,6 @@ def trail_storage(
         policy=pulumi.Output.all(bucket.bucket, account, trail_arn).apply(
             lambda values: trail_bucket_policy(*values)
         ),
-        opts=children.options("trail"),
+        opts=children.options("bucket-policy"),
     )
     return TrailStorage(bucket, policy)

@@ -44,7 +44,7 @@ def list_secrets(aws: Aws, app: str, stack: str | None, as_json: bool) -> str:
 
 def get(aws: Aws, names: StackNames, show: bool) -> str:
     lines = []
-    for secret_name, _ in names.secrets():
+    for secret_name in names.secrets():
         values = aws.secret_json(secret_name)
         lines.append(secret_name)
         for key, value in values.items():
@@ -70,7 +70,7 @@ def get_value(aws: Aws, names: StackNames, key: str, alias: str) -> str:
 def versions(aws: Aws, names: StackNames) -> str:
     secrets = aws.client("secretsmanager")
     rows = []
-    for secret_name, _ in names.secrets():
+    for secret_name in names.secrets():
         listed = aws.call(lambda n=secret_name: _all_versions(secrets, n), secret_name)
         for version in sorted(listed, key=lambda v: v.get("CreatedDate") or 0, reverse=True):
             rows.append(

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from settings import rules
+from settings.container_rules import container_settings
+from settings.database_rules import database_settings
 from settings.declarations import CONFIG_KEYS, MIN_IMPORTED_KEY_LENGTH, ConfigKey
 from settings.model import (
     ContainerSettings,
@@ -20,14 +22,8 @@ from settings.model import (
     SecretMapping,
     Settings,
 )
-from settings.rules import (
-    container_settings,
-    database_settings,
-    monitoring_settings,
-    rotation_settings,
-    rotation_token,
-    tags,
-)
+from settings.rotation_rules import restart_services, rotation_settings
+from settings.rules import monitoring_settings, rotation_token, tags
 from settings.schema import ConfigError, ConfigProblem, Reader
 from stack_model.secret_shapes import rds_password_problem
 
@@ -107,11 +103,11 @@ def load_settings(
         customer_managed_key=reader.value("kmsCustomerManagedKey"),
         secrets_administrator_role_arn=rules.administrator_role(reader),
         replica_regions=rules.replica_regions(reader, region),
-        restart_services=rules.restart_services(reader),
+        restart_services=restart_services(reader),
         recovery_window_in_days=window,
         protect=protect,
         extra_tags=tags(reader, monitoring.create_trail),
-        container=container_settings(reader, rotation.managed),
+        container=container_settings(reader, rotation.scheme),
         monitoring=monitoring,
     )
     if reader.problems:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stack_model.naming import StackNames
+from stack_model.rotation_scheme import ManualToken, RotationScheme
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ class SecretMapping:
 
 @dataclass(frozen=True)
 class RotationSettings:
-    """Secrets Manager's scheduled alternating-users rotation of db-credentials."""
+    """How db-credentials rotates (the scheme), and what Secrets Manager's rotation needs."""
 
-    managed: bool
+    scheme: RotationScheme
     schedule: str | None
     master_secret_arn: str | None
     master_secret_kms_key_arn: str | None
@@ -40,7 +41,7 @@ class RotationSettings:
     @classmethod
     def manual(cls) -> RotationSettings:
         """No managed rotation: the password changes with rotationDatabase and `pulumi up`."""
-        return cls(False, None, None, None, (), ())
+        return cls(ManualToken(), None, None, None, (), ())
 
 
 @dataclass(frozen=True)

@@ -51,15 +51,11 @@ def regenerated_slots(before: int, after: int) -> set[int]:
 
 # The stacks made before the key set had two slots, named by the parity of the generation they
 # held: the newest even generation in `jwt-secret-key` (the key the stack had before
-# generations), the newest odd one in `jwt-secret-key-slot-1`. Each key of the set carries the
-# keepers the two-slot scheme gave its generation, and, while its generation is one the two
-# slots held, an alias to the slot that held it: a stack upgraded at generation N keeps K(N) and
-# K(N-1), so nobody is logged out, and only K(N+1) is new.
-TWO_SLOT_ROLES = ("jwt-secret-key", "jwt-secret-key-slot-1")
-
-
-def two_slot_role(generation: int) -> str:
-    return TWO_SLOT_ROLES[generation % 2]
+# generations), the newest odd one in `jwt-secret-key-slot-1` (stack_model/logical_names.py,
+# JWT_TWO_SLOT_PARTS). Each key of the set carries the keepers the two-slot scheme gave its
+# generation, and, while its generation is one the two slots held, an alias to the slot that
+# held it: a stack upgraded at generation N keeps K(N) and K(N-1), so nobody is logged out, and
+# only K(N+1) is new.
 
 
 def keepers(generation: int, legacy_token: str) -> dict[str, str]:

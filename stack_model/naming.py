@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stack_model.secret_shapes import secret_keys
-
 
 @dataclass(frozen=True)
 class StackNames:
@@ -36,10 +34,9 @@ class StackNames:
         """`app` or `db`, as config and container mappings name the two secrets."""
         return {"app": self.app_secrets, "db": self.db_credentials}[alias]
 
-    def secrets(self, managed_rotation: bool = False) -> list[tuple[str, tuple[str, ...]]]:
-        """Each secret's name with the JSON keys it holds."""
-        keys = secret_keys(managed_rotation)
-        return [(self.app_secrets, keys["app"]), (self.db_credentials, keys["db"])]
+    def secrets(self) -> tuple[str, str]:
+        """Both secrets' names."""
+        return (self.app_secrets, self.db_credentials)
 
     # Managed rotation
     @property

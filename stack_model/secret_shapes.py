@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 from urllib.parse import quote
 
-from stack_model.jwt_key_set import GENERATION_KEY, JWT_KEYS, NEXT_KEY, PREVIOUS_KEY, KeySet
+from stack_model.jwt_key_set import GENERATION_KEY, JWT_KEYS
 
 # RDS PostgreSQL rejects "/", "@", '"' and spaces in a master password; "'" and "\" break naive
 # quoting, and ":" a .pgpass line or a hand-built URL: the first password leaves out what the
@@ -47,31 +47,9 @@ GUIDE_APP_SECRET_KEYS = (
 # `jwt_secret_key`; the previous and next keys, which the app also accepts, and the generation
 # that signs come after it.
 JWT_KEY_SET_KEYS = (*JWT_KEYS, GENERATION_KEY)
-# Manual rotation (a token and `pulumi up`): the guide's shape and the rest of the key set.
-APP_SECRET_KEYS = (*GUIDE_APP_SECRET_KEYS, PREVIOUS_KEY, NEXT_KEY, GENERATION_KEY)
-# The shape AWS's RDS rotation functions read; keep it as it is.
+# The shape AWS's RDS rotation functions read; keep it as it is. Which keys each secret holds
+# under each rotation scheme: stack_model/rotation_scheme.py.
 DB_CREDENTIAL_KEYS = ("username", "password", "engine", "host", "port", "dbname")
-# Managed rotation: Secrets Manager rewrites db-credentials, so app-secrets holds nothing it
-# rotates (a copy would go stale), and db-credentials names the master secret the
-# alternating-users function signs in with.
-ROTATED_APP_SECRET_KEYS = JWT_KEY_SET_KEYS
-ROTATED_DB_CREDENTIAL_KEYS = (*DB_CREDENTIAL_KEYS, "masterarn")
-# Keys a container must never take one by one from a rotated secret: the ECS agent fetches each
-# `valueFrom` with its own GetSecretValue call, so two entries can straddle a stage move and pair
-# one user with the other's password. The whole JSON in one variable is read once.
-ROTATED_TOGETHER = ("username", "password")
-# What config still says of the rotated secret: everything but the credentials themselves
-# (components/credential_fields.py writes these into AWSCURRENT when they change).
-CONFIGURED_CREDENTIAL_FIELDS = tuple(
-    k for k in ROTATED_DB_CREDENTIAL_KEYS if k not in ROTATED_TOGETHER
-)
-
-
-def secret_keys(managed_rotation: bool) -> dict[str, tuple[str, ...]]:
-    """How config and container mappings name the two secrets, and the JSON keys each holds."""
-    if managed_rotation:
-        return {"app": ROTATED_APP_SECRET_KEYS, "db": ROTATED_DB_CREDENTIAL_KEYS}
-    return {"app": APP_SECRET_KEYS, "db": DB_CREDENTIAL_KEYS}
 
 
 def database_url(username: str, password: str, host: str, port: int, dbname: str) -> str:
@@ -92,21 +70,9 @@ class Database(Protocol):
     engine: str
 
 
-def app_secret_values(
-    key_set: KeySet, url: Any, database: Database, password: Any, managed: bool
-) -> dict:
-    """The JSON object of `<prefix>-app-secrets`, key for key (values may be Pulumi Outputs)."""
-    fields = key_set.json_fields()
-    if managed:
-        return {key: fields[key] for key in ROTATED_APP_SECRET_KEYS}
-    values = (url, database.host, database.name, database.username, password)
-    guide = dict(zip(GUIDE_APP_SECRET_KEYS[1:], values, strict=True))
-    return {key: guide[key] if key in guide else fields[key] for key in APP_SECRET_KEYS}
-
-
-def db_credential_values(database: Database, password: Any, master_arn: str | None) -> dict:
-    """The JSON object of `<prefix>-db-credentials`, in the shape RDS rotation functions read
-    (with `masterarn` when Secrets Manager rotates it)."""
+def db_credential_values(database: Database, password: Any) -> dict:
+    """The JSON object of `<prefix>-db-credentials` in the shape RDS rotation functions read
+    (a rotation scheme may add to it)."""
     values = (
         database.username,
         password,
@@ -115,5 +81,4 @@ def db_credential_values(database: Database, password: Any, master_arn: str | No
         database.port,
         database.name,
     )
-    shaped = dict(zip(DB_CREDENTIAL_KEYS, values, strict=True))
-    return {**shaped, "masterarn": master_arn} if master_arn else shaped
+    return dict(zip(DB_CREDENTIAL_KEYS, values, strict=True))

@@ -23,8 +23,8 @@ from stack_model.jwt_key_set import (
     keepers,
     regenerated_slots,
     slot_of,
-    two_slot_role,
 )
+from stack_model.logical_names import JWT_TWO_SLOT_PARTS
 
 PASSWORD = "random:index/randomPassword:RandomPassword"
 JWT = "random:index/randomBytes:RandomBytes"
@@ -125,7 +125,7 @@ def test_the_keys_of_a_two_slot_stack_keep_their_keepers_and_reach_their_slots_b
             if held == generation + 1:
                 assert aliases == set()
             else:
-                assert f"application-secrets-{two_slot_role(held)}" in aliases
+                assert f"application-secrets-{JWT_TWO_SLOT_PARTS[held % 2]}" in aliases
     assert keepers(0, "initial") == {"rotation": "initial"}  # the single key's, before slots
     assert keepers(-1, "initial") == {"generation": "none"}
 

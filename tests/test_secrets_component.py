@@ -11,13 +11,11 @@ from conftest import secret_json, synth
 
 from settings.declarations import declared
 from stack_model.jwt_key_set import JWT_KEYS
+from stack_model.rotation_scheme import AlternatingUsers, ManualToken
 from stack_model.secret_shapes import (
-    APP_SECRET_KEYS,
     DB_CREDENTIAL_KEYS,
     PASSWORD_SPECIAL_CHARACTERS,
     RDS_FORBIDDEN_PASSWORD_CHARACTERS,
-    ROTATED_APP_SECRET_KEYS,
-    ROTATED_DB_CREDENTIAL_KEYS,
 )
 
 SECRET = "aws:secretsmanager/secret:Secret"
@@ -48,7 +46,7 @@ def test_rotated_app_secret_holds_only_the_jwt_key_set(production_revealed):
     values = secret_json(production_revealed, APP)
     assert (
         tuple(values)
-        == ROTATED_APP_SECRET_KEYS
+        == AlternatingUsers.app_secret_keys
         == (
             "jwt_secret_key",
             "jwt_secret_key_previous",
@@ -56,14 +54,14 @@ def test_rotated_app_secret_holds_only_the_jwt_key_set(production_revealed):
             "jwt_key_generation",
         )
     )
-    keys = [values[k] for k in ROTATED_APP_SECRET_KEYS[:3]]
+    keys = [values[k] for k in AlternatingUsers.app_secret_keys[:3]]
     assert len(set(keys)) == 3
     assert values["jwt_key_generation"] == 0
 
 
 def test_rotated_db_credentials_hold_what_the_multi_user_function_reads(production_revealed):
     values = secret_json(production_revealed, DB)
-    assert tuple(values) == ROTATED_DB_CREDENTIAL_KEYS
+    assert tuple(values) == AlternatingUsers.db_credential_keys
     assert set(values) == {"engine", "host", "username", "password", "dbname", "port", "masterarn"}
     assert values["masterarn"] == MASTER
     assert values["engine"] == "postgres"
@@ -76,7 +74,7 @@ def test_manual_app_secret_keeps_the_guides_keys_and_the_jwt_key_set():
     values = secret_json(manual(), APP)
     assert (
         tuple(values)
-        == APP_SECRET_KEYS
+        == ManualToken.app_secret_keys
         == (
             "jwt_secret_key",
             "database_url",

@@ -200,6 +200,7 @@ def test_rotation_leaves_role_policy_and_task_definition_unchanged():
 
 GRANT_PROGRAM = """
 import pulumi, pulumi_aws as aws
+from components.secret_access import InlinePolicyReader
 from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from settings.model import DatabaseSettings, RotationSettings
 from stack_model.naming import StackNames
@@ -210,7 +211,7 @@ secrets = ApplicationSecrets("s", ApplicationSecretsArgs(
     jwt_bytes=32, rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
     rotation=RotationSettings.manual(), customer_managed_key=True, recovery_window_in_days=30, protect=True))
 worker = aws.iam.Role("worker", name="demo-worker", assume_role_policy="{}")
-secrets.grant_read(worker, "demo-worker-secrets")
+secrets.access.grant_read(InlinePolicyReader(worker, "demo-worker-secrets"))
 """
 
 
@@ -231,7 +232,7 @@ def test_grant_read_is_a_one_liner_for_a_second_consumer():
 
 
 def test_container_secret_refuses_keys_the_secret_does_not_write():
-    program = GRANT_PROGRAM + "secrets.container_secret('X', 'app', 'password')\n"
+    program = GRANT_PROGRAM + "secrets.access.container_secret('X', 'app', 'password')\n"
     with pytest.raises(ValueError, match="has no JSON key 'password'"):
         _run_program(program)
 
@@ -267,9 +268,9 @@ def secrets(name, app):
 
 first, second = secrets("first", "one"), secrets("second", "two")
 role = EcsExecutionRole("role", EcsExecutionRoleArgs(names=StackNames("demo", "production")))
-entries = [first.container_secret("A", "app", "jwt_secret_key"),
-           first.container_secret("B", "db", "password"),
-           second.container_secret("C", "app", "database_url")]
+entries = [first.access.container_secret("A", "app", "jwt_secret_key"),
+           first.access.container_secret("B", "db", "password"),
+           second.access.container_secret("C", "app", "database_url")]
 ApplicationTaskDefinition("task", ApplicationTaskDefinitionArgs(
     names=StackNames("demo", "production"), image="example.com/app:1", execution_role=role,
     container_secrets=entries, cpu=256, memory=512, container_port=8080,

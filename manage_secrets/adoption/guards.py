@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from manage_secrets.adoption.discovery import Discovery
 from manage_secrets.errors import EXIT_MISSING_KEYS, EXIT_UNKEEPABLE_VALUE, CliError
-from stack_model.secret_shapes import (
-    APP_SECRET_KEYS,
-    DB_CREDENTIAL_KEYS,
-    database_url,
-    rds_password_problem,
-)
+from stack_model.rotation_scheme import ManualToken
+from stack_model.secret_shapes import database_url, rds_password_problem
 
 # JSON key of a secret -> (config key, secret config), for the values the stack keeps.
 KEPT = {
@@ -37,7 +33,8 @@ def check_keepable(discovery: Discovery) -> list[str]:
     from settings import problems_with
 
     app, db = discovery.secret("app"), discovery.secret("db")
-    shape = {"app": APP_SECRET_KEYS, "db": DB_CREDENTIAL_KEYS}
+    # Adoption keeps the manual scheme (config.sh sets rotationManaged false).
+    shape = ManualToken().secret_keys()
     missing, notes = [], []
     for secret in (app, db):
         read = discovery.keys_read.get(secret.name, set())

@@ -10,17 +10,13 @@ from dataclasses import dataclass
 from manage_secrets.adoption.discovery import Discovery, FoundSecret
 from stack_model import logical_names as logical
 from stack_model.policy_documents import ecs_execution_trust_policy
-from stack_model.secret_shapes import (
-    APP_SECRET_KEYS,
-    APP_SECRETS_DESCRIPTION,
-    DB_CREDENTIAL_KEYS,
-    DB_CREDENTIALS_DESCRIPTION,
-)
+from stack_model.rotation_scheme import ManualToken
+from stack_model.secret_shapes import APP_SECRETS_DESCRIPTION, DB_CREDENTIALS_DESCRIPTION
 
 # Adoption keeps the manual scheme (config.sh sets rotationManaged false): the guide's shapes.
 EXPECTED = {
-    "app": (APP_SECRET_KEYS, APP_SECRETS_DESCRIPTION),
-    "db": (DB_CREDENTIAL_KEYS, DB_CREDENTIALS_DESCRIPTION),
+    "app": (ManualToken.app_secret_keys, APP_SECRETS_DESCRIPTION),
+    "db": (ManualToken.db_credential_keys, DB_CREDENTIALS_DESCRIPTION),
 }
 
 

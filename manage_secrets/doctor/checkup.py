@@ -36,7 +36,7 @@ def run(checklist: Checklist) -> list[Check]:
 
     if not checklist.attempt("credentials", identity, _reach_or_sign_in):
         return checklist.checks
-    for secret_name, _ in checklist.names.secrets():
+    for secret_name in checklist.names.secrets():
         check_secret(checklist, secret_name)
     check_resource_policies(checklist)
     check_role(checklist)
