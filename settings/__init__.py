@@ -1,7 +1,8 @@
 """The stack's typed settings: read once, validated in one place, before any resource exists.
 
 Key names, types, defaults and accepted forms are declared once, in `settings.declarations`
-(Pulumi.yaml's `config:` block is generated from it); `settings.rules` checks what each accepts.
+(Pulumi.yaml's `config:` block is generated from it); `settings.rules`, `database_rules`,
+`container_rules` and `rotation_rules` check what each accepts.
 Every problem is collected, so one run reports all.
 """
 
