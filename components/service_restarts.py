@@ -18,7 +18,7 @@ import pulumi_aws as aws
 from components.children import Children
 from components.restart_on_change import RestartOnChange
 from settings.model import Settings
-from stack_model.logical_names import SERVICE_RESTARTS
+from stack_model.logical_names import ROLE, SERVICE_RESTARTS
 from stack_model.naming import StackNames
 from stack_model.policy_documents import assumable_by, policy_document, statement
 from stack_model.restarts import restart_definition, service_arn
@@ -81,11 +81,11 @@ class ServiceRestarts(pulumi.ComponentResource):
         names, tags = args.names, dict(args.tags)
 
         role = aws.iam.Role(
-            children.name("role"),
+            children.name(ROLE),
             name=names.restart_role,
             assume_role_policy=account.apply(lambda a: _trusting("states.amazonaws.com", a)),
             tags=tags,
-            opts=children.options("role"),
+            opts=children.options(ROLE),
         )
         aws.iam.RolePolicy(
             children.name("update-services"),

@@ -97,10 +97,10 @@ def trail_storage(
     )
 
     bucket = aws.s3.Bucket(
-        children.name("bucket"),
+        children.name(BUCKET),
         bucket=account.apply(names.trail_bucket),
         tags=dict(tags),
-        opts=children.options("bucket", **kept),
+        opts=children.options(BUCKET, **kept),
     )
     _private(children, BUCKET, bucket)
     versioning = aws.s3.BucketVersioning(

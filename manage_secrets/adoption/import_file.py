@@ -29,8 +29,8 @@ def import_file(discovery: Discovery) -> dict:
     components = [logical.SECRETS, logical.EXECUTION_ROLE, logical.TASK]
     resources = [{"type": c.type, "name": c.name, "component": True} for c in components]
     for secret in discovery.secrets:
-        role = logical.APP_SECRETS if secret.alias == "app" else logical.DB_CREDENTIALS
-        child = logical.SECRETS.child(role)
+        part = logical.APP_SECRETS if secret.alias == "app" else logical.DB_CREDENTIALS
+        child = logical.SECRETS.child(part)
         resources.append(_entry(SECRET, child, secret.arn, logical.SECRETS.name))
         # secret_version.go: the id is "<secret id>|<version id>".
         resources.append(
@@ -105,7 +105,7 @@ def import_file(discovery: Discovery) -> dict:
                 resources.append(
                     _entry(
                         "aws:cloudwatch/metricAlarm:MetricAlarm",
-                        monitoring.child(logical.alarm_role(alarm.signal)),
+                        monitoring.child(logical.alarm_part(alarm.signal)),
                         names.alarm(alarm.signal),
                         monitoring.name,
                     )

@@ -9,6 +9,7 @@ from manage_secrets.doctor.checklist import Checklist
 from manage_secrets.errors import CliError
 from manage_secrets.managed_rotation import RotationState, stuck_message
 from stack_model.iam_policy import wildcard_match
+from stack_model.rotation_scheme import scheme_of_shape
 
 SECRETS_MANAGER = "secretsmanager.amazonaws.com"
 
@@ -39,12 +40,13 @@ def check_rotation(checklist: Checklist) -> None:
         return  # its absence is already a failure
     state = RotationState.of(checklist.described[secret])
     if not state.enabled:
-        shaped_for_managed = "masterarn" in _current_keys(checklist, secret)
+        # The scheme the value was written for says whether Secrets Manager should rotate it.
+        scheme = scheme_of_shape(_current_keys(checklist, secret))
         checklist.record(
             f"{secret} rotation matches its shape",
-            not shaped_for_managed,
-            "managed rotation's shape (masterarn) but no rotation configured"
-            if shaped_for_managed
+            not scheme.rotated_by_secrets_manager,
+            f"the {scheme.name} scheme's shape (masterarn) but no rotation configured"
+            if scheme.rotated_by_secrets_manager
             else "manual scheme (rotationManaged false): rotate with `rotate-db --token`",
             "run `pulumi up`: the stack configures the rotation with rotationManaged=true",
         )
