@@ -84,3 +84,25 @@ def test_the_cli_starts_without_the_pulumi_sdk_or_boto3():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_no_module_of_the_product_or_the_pack_passes_250_lines():
+    long = [
+        f"{path.relative_to(ROOT)}: {count}"
+        for folder in ("components", "policy", "settings", "manage_secrets")
+        for path in (ROOT / folder).rglob("*.py")
+        if (count := len(path.read_text().splitlines())) > 250
+    ]
+    assert long == []
+
+
+def test_the_rotation_scheme_is_asked_whether_secrets_manager_rotates_in_three_places_at_most():
+    """Everything else asks the scheme object what differs (stack_model/rotation_scheme.py)."""
+    readers = sorted(
+        str(path.relative_to(ROOT))
+        for path in _python_files(".")
+        if not {".venv", "build", "tests"} & set(path.relative_to(ROOT).parts)
+        and path.name != "rotation_scheme.py"
+        and "rotated_by_secrets_manager" in path.read_text()
+    )
+    assert len(readers) <= 3, readers

@@ -59,3 +59,24 @@ def test_a_config_that_breaks_a_rule_is_refused_with_the_rules_name(engine, conf
     assert ("mandatory", rule) in {
         (level, policy) for level, policy, _ in _engine_reports(done.stdout)
     }
+
+
+def test_a_threshold_is_the_policys_config_the_engine_hands_over(engine, tmp_path):
+    """`--policy-pack-config` as docs/guardrails.md gives it: staging keeps the shortest window,
+    7 days, which the default allows and a stricter minimumDays refuses, as the offline check
+    does with the same config."""
+    stricter = tmp_path / "policy-config.json"
+    stricter.write_text('{"secrets-recovery-window": {"minimumDays": 14}}')
+    project = engine.project(label="policy-config")
+    engine.init_stack(project, "staging").check()
+    done = engine.pulumi(
+        project, "preview", "--stack", "staging", "--policy-pack", "policy",
+        "--policy-pack-config", str(stricter),
+    )  # fmt: skip
+    assert done.returncode != 0
+    refused = {(p, name) for level, p, name in _engine_reports(done.stdout) if level == "mandatory"}
+    assert refused == {
+        ("secrets-recovery-window", "application-secrets-app-secrets"),
+        ("secrets-recovery-window", "application-secrets-db-credentials"),
+    }
+    assert "set recoveryWindowInDays to 14-30" in done.stdout
