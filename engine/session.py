@@ -11,19 +11,18 @@ programs to run (this working tree, an earlier commit, an example), never the ch
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine import layout
 from engine.launcher import SHARED_SERVER
+from harness.git_tree import export_commit
 from tests.support.aws_emulator import MotoServer, emulator_env
 
 PASSPHRASE = "engine-tier-passphrase"
@@ -147,15 +146,7 @@ class EngineSession:
     def commit(self, commit: str, label: str | None = None, backend_of: Path | None = None) -> Path:
         """A scratch copy of the repository at `commit` (`git archive`)."""
         target = self._scratch(label or commit[:12], backend_of)
-        archive = subprocess.run(
-            ["git", "-C", str(layout.ROOT), "archive", "--format=tar", commit],
-            capture_output=True,
-            check=True,
-        ).stdout
-        target.mkdir()
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(target, filter="data")
-        return target
+        return export_commit(layout.ROOT, commit, target)
 
     def init_stack(self, project: Path, stack: str) -> Result:
         """`pulumi stack init` with the passphrase provider. A stack file's own secrets provider

@@ -10,15 +10,15 @@ digests; its secrets are compared through the resources they are built from only
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from harness.git_tree import export_commit
 
 SECRET_DIGEST_VARIABLE = "SYNTH_SECRET_DIGEST_KEY"
 
@@ -40,14 +40,7 @@ def load(reference: str, root: Path, stack: str, program: Path, digest_key: byte
         return Base(str(saved), _saved_document(saved), secrets_compared=False)
     commit = _commit(reference, root)
     with tempfile.TemporaryDirectory(prefix="synth-plan-") as directory:
-        tree = Path(directory)
-        archive = subprocess.run(
-            ["git", "-C", str(root), "archive", "--format=tar", commit],
-            capture_output=True,
-            check=True,
-        ).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(tree, filter="data")
+        tree = export_commit(root, commit, Path(directory))
         command = [sys.executable, "-m", "tools.synth", "--json", "--stack", stack]
         if program != root:
             command += ["--program", str(tree / program.relative_to(root))]

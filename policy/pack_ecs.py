@@ -3,7 +3,8 @@ and the JWT key set each read in one entry."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
 
 from pack_facts import JWT_KEY_SET_KEYS, ROTATED_TOGETHER
 from pack_support import (
@@ -21,6 +22,7 @@ from pack_support import (
     value_from_parts,
 )
 from pulumi_policy import (
+    PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
@@ -62,60 +64,64 @@ def _secret_references_well_formed(args: ResourceValidationArgs, report: ReportV
                 )
 
 
+class _Reference(NamedTuple):
+    """One container `secrets` entry that reads Secrets Manager, in one of the stack's tasks."""
+
+    task: PolicyResource
+    container: str | None
+    variable: str | None
+    arn: str
+    key: str | None
+
+
+def _secrets_manager_references(args: StackValidationArgs) -> Iterator[_Reference]:
+    for task in (r for r in args.resources if r.resource_type == TASK_DEFINITION):
+        definitions = ResourceValidationArgs(
+            TASK_DEFINITION, task.props, task.urn, task.name, task.opts, None
+        )
+        for container in container_definitions(definitions):
+            for entry in as_list(container.get("secrets")):
+                value_from = entry.get("valueFrom") if isinstance(entry, Mapping) else None
+                if isinstance(value_from, str) and SECRETS_MANAGER_ARN.match(value_from):
+                    arn, key = value_from_parts(value_from)
+                    yield _Reference(task, container.get("name"), entry.get("name"), arn, key)
+
+
 def _containers_read_rotated_credentials_whole(
     args: StackValidationArgs, report: ReportViolation
 ) -> None:
     rotations = rotations_by_secret(args)
-    secrets = [r for r in args.resources if r.resource_type == SECRET]
-    rotated = {known(s.props, "arn") for s in secrets if s.urn in rotations}
     if not rotations:
         return
-    for task in (r for r in args.resources if r.resource_type == TASK_DEFINITION):
-        definitions = ResourceValidationArgs(
-            TASK_DEFINITION, task.props, task.urn, task.name, task.opts, None
-        )
-        for container in container_definitions(definitions):
-            for entry in as_list(container.get("secrets")):
-                value_from = entry.get("valueFrom") if isinstance(entry, Mapping) else None
-                if not isinstance(value_from, str) or not SECRETS_MANAGER_ARN.match(value_from):
-                    continue
-                arn, key = value_from_parts(value_from)
-                if arn in rotated and key in ROTATED_TOGETHER:
-                    report(
-                        f"container {container.get('name')} reads {entry.get('name')} as the "
-                        f"`{key}` of a rotated secret on its own: a rotation between two reads "
-                        "pairs one user with the other's password; read the whole JSON in one "
-                        "variable (DATABASE_CREDENTIALS)",
-                        task.urn,
-                    )
-                elif arn not in rotated and key and CREDENTIAL_COPY.search(key):
-                    report(
-                        f"container {container.get('name')} reads {entry.get('name')} from "
-                        f"`{key}` of a secret nothing rotates, while the stack rotates its "
-                        "credentials: that copy goes stale; read the rotated secret",
-                        task.urn,
-                    )
+    secrets = [r for r in args.resources if r.resource_type == SECRET]
+    rotated = {known(s.props, "arn") for s in secrets if s.urn in rotations}
+    for ref in _secrets_manager_references(args):
+        if ref.arn in rotated and ref.key in ROTATED_TOGETHER:
+            report(
+                f"container {ref.container} reads {ref.variable} as the `{ref.key}` of a rotated "
+                "secret on its own: a rotation between two reads pairs one user with the other's "
+                "password; read the whole JSON in one variable (DATABASE_CREDENTIALS)",
+                ref.task.urn,
+            )
+        elif ref.arn not in rotated and ref.key and CREDENTIAL_COPY.search(ref.key):
+            report(
+                f"container {ref.container} reads {ref.variable} from `{ref.key}` of a secret "
+                "nothing rotates, while the stack rotates its credentials: that copy goes stale; "
+                "read the rotated secret",
+                ref.task.urn,
+            )
 
 
 def _jwt_key_set_read_whole(args: StackValidationArgs, report: ReportViolation) -> None:
-    for task in (r for r in args.resources if r.resource_type == TASK_DEFINITION):
-        definitions = ResourceValidationArgs(
-            TASK_DEFINITION, task.props, task.urn, task.name, task.opts, None
-        )
-        for container in container_definitions(definitions):
-            for entry in as_list(container.get("secrets")):
-                value_from = entry.get("valueFrom") if isinstance(entry, Mapping) else None
-                if not isinstance(value_from, str) or not SECRETS_MANAGER_ARN.match(value_from):
-                    continue
-                _, key = value_from_parts(value_from)
-                if key in JWT_KEY_SET_KEYS:
-                    report(
-                        f"container {container.get('name')} reads {entry.get('name')} as the "
-                        f"`{key}` of the JWT key set on its own: ECS reads each entry "
-                        "separately, so a key rotation between two reads hands the task keys of "
-                        "two generations; read the whole secret in one variable (APP_SECRETS)",
-                        task.urn,
-                    )
+    for ref in _secrets_manager_references(args):
+        if ref.key in JWT_KEY_SET_KEYS:
+            report(
+                f"container {ref.container} reads {ref.variable} as the `{ref.key}` of the JWT "
+                "key set on its own: ECS reads each entry separately, so a key rotation between "
+                "two reads hands the task keys of two generations; read the whole secret in one "
+                "variable (APP_SECRETS)",
+                ref.task.urn,
+            )
 
 
 POLICIES = [

@@ -41,7 +41,15 @@ def _opts(protect=False):
     return PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
 
 
-def violations(policy: str, resource_type: str, props: dict, stack="production", protect=False):
+def violations(
+    policy: str,
+    resource_type: str,
+    props: dict,
+    stack="production",
+    protect=False,
+    config: dict | None = None,
+):
+    """What `policy` reports on one resource; `config` as the engine hands it over, or none."""
     found = []
     args = ResourceValidationArgs(
         resource_type,
@@ -50,6 +58,7 @@ def violations(policy: str, resource_type: str, props: dict, stack="production",
         "r",
         _opts(protect),
         None,
+        config,
     )
     BY_NAME[policy].validate(args, lambda message, urn=None: found.append(message))
     return found
@@ -488,21 +497,6 @@ def test_18_containers_read_the_jwt_key_set_whole(key):
         assert not [v for v in check(synth(stack)) if v.policy == policy]
 
 
-def _with_config(policy: str, resource_type: str, props: dict, config: dict, stack: str):
-    found = []
-    args = ResourceValidationArgs(
-        resource_type,
-        props,
-        f"urn:pulumi:{stack}::p::{resource_type}::r",
-        "r",
-        _opts(),
-        None,
-        config,
-    )
-    BY_NAME[policy].validate(args, lambda message, urn=None: found.append(message))
-    return found
-
-
 def test_thresholds_are_each_policys_config_with_todays_values_as_defaults():
     from tools.policy_check import config_defaults
 
@@ -513,13 +507,12 @@ def test_thresholds_are_each_policys_config_with_todays_values_as_defaults():
     assert not violations("secrets-recovery-window", rules.SECRET, window)
     # As the engine hands config over: numbers through a protobuf Struct, so floats.
     stricter = {"minimumDays": 14.0}
-    (found,) = _with_config("secrets-recovery-window", rules.SECRET, window, stricter, "s")
+    (found,) = violations("secrets-recovery-window", rules.SECRET, window, config=stricter)
     assert "set recoveryWindowInDays to 14-30" in found
     elsewhere = {"productionStacks": ["prod-eu"]}
-    assert _with_config("production-secrets-protected", rules.SECRET, {}, elsewhere, "prod-eu")
-    assert not _with_config(
-        "production-secrets-protected", rules.SECRET, {}, elsewhere, "production"
-    )
+    protected = "production-secrets-protected"
+    assert violations(protected, rules.SECRET, {}, stack="prod-eu", config=elsewhere)
+    assert not violations(protected, rules.SECRET, {}, stack="production", config=elsewhere)
 
 
 def test_the_packs_copies_of_the_stacks_facts_equal_the_originals():

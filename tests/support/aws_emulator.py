@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from tests.support.function_stub import HANDLER, LAMBDA_TRUST, RUNTIME, code_that_does_nothing
+
 REGION = "us-east-1"
 
 
@@ -228,38 +230,20 @@ def deploy(server: MotoServer, revealed) -> DeployedStack:
 def _deploy_rotation(server: MotoServer, revealed, rotation: dict, deployed: DeployedStack) -> None:
     """What the rotation application's template makes (the function, its role, and the Lambda
     permission for Secrets Manager), then the rotation schedule on the secret."""
-    import io
-    import zipfile
-
     (application,) = revealed.resources_of(
         "aws:serverlessrepository/cloudFormationStack:CloudFormationStack"
     )
     function = application["inputs"]["parameters"]["functionName"]
     role = server.client("iam").create_role(
-        RoleName=f"{function}-role",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
+        RoleName=f"{function}-role", AssumeRolePolicyDocument=LAMBDA_TRUST
     )["Role"]
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("lambda_function.py", "def lambda_handler(event, context):\n    pass\n")
     lambda_client = server.client("lambda")
     created = lambda_client.create_function(
         FunctionName=function,
-        Runtime="python3.12",
+        Runtime=RUNTIME,
         Role=role["Arn"],
-        Handler="lambda_function.lambda_handler",
-        Code={"ZipFile": code.getvalue()},
+        Handler=HANDLER,
+        Code={"ZipFile": code_that_does_nothing()},
     )
     lambda_client.add_permission(
         FunctionName=function,
@@ -283,16 +267,6 @@ def _deploy_rotation(server: MotoServer, revealed, rotation: dict, deployed: Dep
         RotationRules=rules,
         RotateImmediately=rotation["rotateImmediately"],
     )
-    # Without rotating at once, AWS runs testSecret on an AWSPENDING copy "and then removes it"
-    # (RotateSecret, RotateImmediately); moto leaves the label, so it is removed here.
-    versions = secrets.list_secret_version_ids(SecretId=secret_id)["Versions"]
-    for version in versions:
-        if version.get("VersionStages") == ["AWSPENDING"]:
-            secrets.update_secret_version_stage(
-                SecretId=secret_id,
-                VersionStage="AWSPENDING",
-                RemoveFromVersionId=version["VersionId"],
-            )
 
 
 class _StubAws:

@@ -14,17 +14,17 @@ or read from the emulator after a real `pulumi up` (tests/test_engine_jwt_key_se
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import random
 import subprocess
 import sys
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import jwt
+
+from harness.git_tree import export_commit
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SECRETS = "programador-musical-production-app-secrets"
@@ -135,14 +135,7 @@ def app_secrets_at(generations: list[int], ref: str | None = None) -> dict[int, 
     with tempfile.TemporaryDirectory(prefix="jwt-fleet-") as directory:
         tree = ROOT
         if ref is not None:
-            tree = Path(directory)
-            archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", "--format=tar", ref],
-                capture_output=True,
-                check=True,
-            ).stdout
-            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                tar.extractall(tree, filter="data")
+            tree = export_commit(ROOT, ref, Path(directory))
         done = subprocess.run(
             [sys.executable, "-c", RENDER, json.dumps(generations), APP_SECRETS],
             cwd=tree,

@@ -1,4 +1,4 @@
-"""`python -m moto.server`, with two corrections to its Secrets Manager where it departs from what
+"""`python -m moto.server`, with three corrections to its Secrets Manager where it departs from what
 AWS documents and the engine tier ran into (moto is pinned exactly in requirements-dev.txt, so
 each correction is checked against the version it patches):
 
@@ -9,6 +9,9 @@ each correction is checked against the version it patches):
   AWSCURRENT itself to a version that has no value. AWS uses the function already configured
   (RotateSecret, RotationLambdaARN: "if you don't specify it, Secrets Manager uses the existing
   function"), and only the function's finishSecret moves AWSCURRENT.
+- RotateSecret with RotateImmediately=false leaves the AWSPENDING copy it tested with, so the
+  next rotation finds a pending version. AWS "creates an AWSPENDING version of the secret and
+  then removes it" (RotateSecret, RotateImmediately).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ def _patch() -> None:
         if not rotation_lambda_arn and secret_id in self.secrets:
             rotation_lambda_arn = self.secrets[secret_id].rotation_lambda_arn or None
         current = self.secrets[secret_id].default_version_id if secret_id in self.secrets else None
+        before = set(self.secrets[secret_id].versions) if secret_id in self.secrets else set()
         answer = rotate(
             self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules,
             rotate_immediately,
@@ -50,6 +54,11 @@ def _patch() -> None:
         if rotation_lambda_arn and secret_id in self.secrets:
             # The function (which moto does not run) moves AWSCURRENT in finishSecret.
             self.secrets[secret_id].default_version_id = current
+            if not rotate_immediately:
+                versions = self.secrets[secret_id].versions
+                for tested in set(versions) - before:
+                    if versions[tested]["version_stages"] == ["AWSPENDING"]:
+                        del versions[tested]
         return answer
 
     SecretsManagerBackend.update_secret_version_stage = update_secret_version_stage

@@ -11,33 +11,12 @@ permission).
 
 from __future__ import annotations
 
-import io
 import json
 import uuid
-import zipfile
 
 from engine.providers.aws.context import aws_call, missing, tag_list
 from engine.providers.aws.handler import Handler
-
-LAMBDA_TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "lambda.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
-
-
-def _no_code() -> bytes:
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as files:
-        files.writestr("lambda_function.py", "def lambda_handler(event, context):\n    pass\n")
-    return archive.getvalue()
+from tests.support.function_stub import HANDLER, LAMBDA_TRUST, RUNTIME, code_that_does_nothing
 
 
 class RotationApplication(Handler):
@@ -62,10 +41,10 @@ class RotationApplication(Handler):
             f"creating the application's function ({function})",
             lambda: lambda_.create_function(
                 FunctionName=function,
-                Runtime="python3.12",
+                Runtime=RUNTIME,
                 Role=role["Arn"],
-                Handler="lambda_function.lambda_handler",
-                Code={"ZipFile": _no_code()},
+                Handler=HANDLER,
+                Code={"ZipFile": code_that_does_nothing()},
                 Tags=dict(inputs.get("tags") or {}),
             ),
         )

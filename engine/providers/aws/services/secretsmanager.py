@@ -262,10 +262,6 @@ class SecretRotation(Handler):
                 RotateImmediately=inputs.get("rotateImmediately", True),
             ),
         )
-        if inputs.get("rotateImmediately") is False:
-            # AWS runs testSecret on an AWSPENDING copy "and then removes it" (RotateSecret,
-            # RotateImmediately); moto leaves the label behind.
-            drop_stray_pending(secrets, secret_id)
         return secret_id, {"rotationEnabled": True}
 
     def read(self, ctx, id_, state):
@@ -287,17 +283,6 @@ class SecretRotation(Handler):
             f"cancelling Secrets Manager Secret ({id_}) rotation",
             lambda: ctx.client("secretsmanager").cancel_rotate_secret(SecretId=id_),
         )
-
-
-def drop_stray_pending(secrets, secret_id: str) -> None:
-    versions = secrets.list_secret_version_ids(SecretId=secret_id)["Versions"]
-    for version in versions:
-        if version.get("VersionStages") == ["AWSPENDING"]:
-            secrets.update_secret_version_stage(
-                SecretId=secret_id,
-                VersionStage="AWSPENDING",
-                RemoveFromVersionId=version["VersionId"],
-            )
 
 
 def secret_json(ctx: Context, secret_id: str) -> dict:

@@ -1,0 +1,78 @@
+"""The emulator's Secrets Manager keeps staging labels as AWS documents them
+(tests/support/moto_server.py corrects moto where it does not): each correction is held here to
+what AWS's RotateSecret and UpdateSecretVersionStage pages say."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.aws_emulator import MotoServer
+from tests.support.function_stub import HANDLER, LAMBDA_TRUST, RUNTIME, code_that_does_nothing
+
+
+@pytest.fixture(scope="module")
+def moto():
+    server = MotoServer().start()
+    yield server
+    server.stop()
+
+
+def _secret_with_a_function(moto, name: str) -> tuple[str, str]:
+    role = moto.client("iam").create_role(
+        RoleName=f"{name}-role", AssumeRolePolicyDocument=LAMBDA_TRUST
+    )
+    function = moto.client("lambda").create_function(
+        FunctionName=name,
+        Runtime=RUNTIME,
+        Role=role["Role"]["Arn"],
+        Handler=HANDLER,
+        Code={"ZipFile": code_that_does_nothing()},
+    )["FunctionArn"]
+    secret = moto.client("secretsmanager").create_secret(Name=name, SecretString="first")["ARN"]
+    return secret, function
+
+
+def _stages(moto, secret: str) -> list[list[str]]:
+    versions = moto.client("secretsmanager").list_secret_version_ids(SecretId=secret)["Versions"]
+    return sorted(sorted(v["VersionStages"]) for v in versions)
+
+
+def test_turning_rotation_on_without_rotating_leaves_no_pending_version(moto):
+    secret, function = _secret_with_a_function(moto, "not-at-once")
+    moto.client("secretsmanager").rotate_secret(
+        SecretId=secret,
+        RotationLambdaARN=function,
+        RotationRules={"AutomaticallyAfterDays": 30},
+        RotateImmediately=False,
+    )
+    assert _stages(moto, secret) == [["AWSCURRENT"]]
+
+
+def test_a_rotation_started_by_hand_uses_the_configured_function_and_leaves_current_alone(moto):
+    secrets = moto.client("secretsmanager")
+    secret, function = _secret_with_a_function(moto, "by-hand")
+    secrets.rotate_secret(
+        SecretId=secret,
+        RotationLambdaARN=function,
+        RotationRules={"AutomaticallyAfterDays": 30},
+        RotateImmediately=False,
+    )
+    secrets.rotate_secret(SecretId=secret)
+    assert secrets.describe_secret(SecretId=secret)["RotationLambdaARN"] == function
+    # The function (a no-op here) never ran finishSecret, so the first value is still current.
+    assert secrets.get_secret_value(SecretId=secret)["SecretString"] == "first"
+
+
+def test_moving_awscurrent_leaves_exactly_one_current_version(moto):
+    secrets = moto.client("secretsmanager")
+    secret = secrets.create_secret(Name="one-current", SecretString="a")["ARN"]
+    first = secrets.describe_secret(SecretId=secret)["VersionIdsToStages"]
+    (first_id,) = first
+    second = secrets.put_secret_value(SecretId=secret, SecretString="b")["VersionId"]
+    secrets.update_secret_version_stage(
+        SecretId=secret, VersionStage="AWSCURRENT", MoveToVersionId=first_id,
+        RemoveFromVersionId=second,
+    )  # fmt: skip
+    secrets.put_secret_value(SecretId=secret, SecretString="c")
+    assert [s for s in _stages(moto, secret) if "AWSCURRENT" in s] == [["AWSCURRENT"]]
+    assert secrets.get_secret_value(SecretId=secret)["SecretString"] == "c"
