@@ -5,36 +5,17 @@ against a saved render and against a commit, as `make synth` and `make plan` do.
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 from conftest import ROOT
+
+from tests.support.fresh_venv import fresh_venv
 
 
 @pytest.fixture(scope="module")
 def runtime_only(tmp_path_factory) -> str:
     environment = tmp_path_factory.mktemp("runtime") / "venv"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "uv",
-            "venv",
-            "--quiet",
-            "--python",
-            sys.executable,
-            str(environment),
-        ],
-        check=True,
-    )
-    python = str(environment / "bin" / "python")
-    installed = subprocess.run(
-        [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python", python,
-         "-r", str(ROOT / "requirements.txt")],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert installed.returncode == 0, installed.stderr[-2000:]
-    return python
+    return str(fresh_venv(environment, "-r", str(ROOT / "requirements.txt")))
 
 
 def _synth(python: str, *args: str) -> subprocess.CompletedProcess:

@@ -17,6 +17,7 @@ import pytest
 from conftest import ROOT
 
 from tests.support.aws_emulator import MotoServer, emulator_env
+from tests.support.fresh_venv import fresh_venv
 
 RECORDER = """#!{python}
 import json, sys
@@ -28,27 +29,7 @@ if sys.argv[1:3] == ["config", "get"]:
 
 
 def _venv(tmp: Path, name: str, requirement: str) -> Path:
-    environment = tmp / name
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "uv",
-            "venv",
-            "--quiet",
-            "--python",
-            sys.executable,
-            str(environment),
-        ],
-        check=True,
-    )
-    installed = subprocess.run(
-        [sys.executable, "-m", "uv", "pip", "install", "--quiet", "--python",
-         str(environment / "bin" / "python"), requirement],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    assert installed.returncode == 0, installed.stderr[-2000:]
-    return environment
+    return fresh_venv(tmp / name, requirement).parents[1]
 
 
 @pytest.fixture(scope="module")
