@@ -13,7 +13,13 @@ import pulumi_aws as aws
 from components.children import Children
 from components.trail_policies import access_log_bucket_policy, trail_bucket_policy
 from settings.model import MonitoringSettings
-from stack_model.logical_names import BUCKET
+from stack_model.logical_names import (
+    BUCKET,
+    BUCKET_ENCRYPTION,
+    BUCKET_POLICY,
+    ownership_part,
+    public_access_block_part,
+)
 from stack_model.naming import StackNames
 
 ABORT_UPLOADS_AFTER_DAYS = 7
@@ -27,19 +33,19 @@ class TrailStorage:
 
 def _private(children: Children, part: str, bucket: aws.s3.Bucket) -> None:
     aws.s3.BucketOwnershipControls(
-        children.name(f"{part}-ownership"),
+        children.name(ownership_part(part)),
         bucket=bucket.id,
         rule={"object_ownership": "BucketOwnerEnforced"},
-        opts=children.options(f"{part}-ownership"),
+        opts=children.options(ownership_part(part)),
     )
     aws.s3.BucketPublicAccessBlock(
-        children.name(f"{part}-public-access-block"),
+        children.name(public_access_block_part(part)),
         bucket=bucket.id,
         block_public_acls=True,
         block_public_policy=True,
         ignore_public_acls=True,
         restrict_public_buckets=True,
-        opts=children.options(f"{part}-public-access-block"),
+        opts=children.options(public_access_block_part(part)),
     )
 
 
@@ -110,7 +116,7 @@ def trail_storage(
         opts=children.options("bucket-versioning"),
     )
     aws.s3.BucketServerSideEncryptionConfiguration(
-        children.name("bucket-encryption"),
+        children.name(BUCKET_ENCRYPTION),
         bucket=bucket.id,
         rules=[
             {
@@ -121,12 +127,12 @@ def trail_storage(
                 "bucket_key_enabled": True,
             }
         ],
-        opts=children.options("bucket-encryption"),
+        opts=children.options(BUCKET_ENCRYPTION),
     )
     expire = monitoring.trail_expire_after_days
     _lifecycle(
         children,
-        "bucket",
+        BUCKET,
         bucket,
         {
             "transitions": [
@@ -169,11 +175,11 @@ def trail_storage(
         opts=children.options("bucket-access-logging", depends_on=[access_policy]),
     )
     policy = aws.s3.BucketPolicy(
-        children.name("bucket-policy"),
+        children.name(BUCKET_POLICY),
         bucket=bucket.id,
         policy=pulumi.Output.all(bucket.bucket, account, trail_arn).apply(
             lambda values: trail_bucket_policy(*values)
         ),
-        opts=children.options("bucket-policy"),
+        opts=children.options(BUCKET_POLICY),
     )
     return TrailStorage(bucket, policy)

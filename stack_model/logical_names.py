@@ -54,6 +54,8 @@ DELIVERY_ROLE = "delivery-role"
 DELIVERY_POLICY = "delivery-policy"
 TRAIL = "trail"
 BUCKET = "bucket"
+BUCKET_ENCRYPTION = "bucket-encryption"
+BUCKET_POLICY = "bucket-policy"
 # SecretsMonitoring
 TOPIC_KEY = "topic-key"
 TOPIC = "topic"
@@ -73,6 +75,14 @@ def filter_part(signal: str) -> str:
 
 def email_part(index: int) -> str:
     return f"email-{index}"
+
+
+def ownership_part(bucket: str) -> str:
+    return f"{bucket}-ownership"
+
+
+def public_access_block_part(bucket: str) -> str:
+    return f"{bucket}-public-access-block"
 
 
 # (component, part) -> the name before children were named after their component (c5c7c73),
@@ -95,8 +105,14 @@ PREVIOUS_NAMES: dict[tuple[str, str], str] = {
     (AUDIT_TRAIL.name, DELIVERY_POLICY): "cloudtrail-logs",
     (AUDIT_TRAIL.name, TRAIL): "secrets-trail",
     **{
-        (AUDIT_TRAIL.name, f"{BUCKET}{suffix}"): "trail"
-        for suffix in ("", "-encryption", "-policy", "-ownership", "-public-access-block")
+        (AUDIT_TRAIL.name, part): "trail"
+        for part in (
+            BUCKET,
+            BUCKET_ENCRYPTION,
+            BUCKET_POLICY,
+            ownership_part(BUCKET),
+            public_access_block_part(BUCKET),
+        )
     },
     (MONITORING.name, TOPIC_KEY): "secrets-alarms",
     (MONITORING.name, TOPIC): "secrets-alarms",
