@@ -141,16 +141,19 @@ def _cache_file(token: str) -> Path:
 @cache
 def resource_inputs(token: str) -> Spec:
     """The input properties of resource `token` (`aws:secretsmanager/secret:Secret`)."""
-    cached = _cache_file(token)
-    if cached.exists():
-        return _from_dict(json.loads(cached.read_text()))
+    # Under the lock, so two of the engine's threads asking for one token at once do not both
+    # write the cache file: the second finds the first's. Each process writes its own partial
+    # file and renames it into place, so providers running side by side never see half a file.
     with _READING:
+        cached = _cache_file(token)
+        if cached.exists():
+            return _from_dict(json.loads(cached.read_text()))
         spec = _resource_inputs(token)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}")
-    partial.write_text(json.dumps(_as_dict(spec)))
-    partial.replace(cached)
-    return spec
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}")
+        partial.write_text(json.dumps(_as_dict(spec)))
+        partial.replace(cached)
+        return spec
 
 
 @cache
