@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -99,6 +100,29 @@ def _build(out) -> None:
     partial.replace(layout.CLI)
 
 
+def copy_project_schema() -> bool:
+    """The pinned CLI's own project-file schema, from its SDK module, into the tier; False where
+    there is no Go to fetch the module with (a laptop with `pulumi` only)."""
+    go = shutil.which("go")
+    if go is None:
+        return False
+    done = subprocess.run(
+        [go, "mod", "download", "-json", layout.SDK_MODULE],
+        cwd=layout.GO_MODULE,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise EngineUnavailable(
+            f"`go mod download {layout.SDK_MODULE}` failed (exit {done.returncode}): "
+            f"{(done.stderr.strip().splitlines() or ['no message'])[-1]}"
+        )
+    source = Path(json.loads(done.stdout)["Dir"]) / "go" / "common" / "workspace" / "project.json"
+    shutil.copyfile(source, layout.PROJECT_SCHEMA)
+    return True
+
+
 def ensure_cli(out=print) -> Path:
     if compatible(_version_of(layout.CLI)):
         return layout.CLI
@@ -161,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ready else 1
     try:
         cli = ensure_cli()
+        copy_project_schema()
     except EngineUnavailable as error:
         print(f"engine: {error}", file=sys.stderr)
         return 1

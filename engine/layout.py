@@ -20,6 +20,10 @@ BIN_DIR = TIER / "bin"
 # The plugin cache the tier's PULUMI_HOME points at (`<kind>-<name>-v<version>/`).
 PLUGINS = TIER / "plugins"
 PULUMI_MODULE = "github.com/pulumi/pulumi/pkg/v3"
+SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3"
+# The project-file schema the pinned CLI embeds (sdk/go/common/workspace/project.json), copied
+# from the Go module by `make engine`; the port in harness/pulumi_cli is tested against it.
+PROJECT_SCHEMA = TIER / "project.json"
 
 
 @cache

@@ -6,6 +6,7 @@ and CI set it, after building the tier) it fails instead."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,19 @@ def engine_session() -> EngineSession:
         if os.environ.get("ENGINE_TIER_REQUIRED"):
             pytest.fail(f"the engine tier is required here: {error}")
         pytest.skip(f"engine tier: {error}")
+
+
+def real_project_schema() -> dict:
+    """The project-file schema the pinned CLI embeds, which `make engine` copies from its Go
+    module: skipped without the tier, a failure where the tier is required."""
+    from harness.pulumi_cli.project_schema import real_schema_path
+
+    path = real_schema_path()
+    if path is None:
+        if os.environ.get("ENGINE_TIER_REQUIRED"):
+            pytest.fail("no real project.json: `make engine` copies it from the CLI's Go module")
+        pytest.skip("no copy of Pulumi's project.json here: `make engine` takes one")
+    return json.loads(path.read_text())
 
 
 @pytest.fixture(scope="module")

@@ -2,15 +2,21 @@
 Pulumi's own test cases: pulumi/pulumi pkg/workspace/config_project_test.go and
 sdk/go/common/workspace/project_test.go (commit 1b5949891b3c), one test each, same inputs and
 expected messages. Go's NewPanicCrypter stands for "nothing is encrypted"; Base64Crypter is
-ported as BASE64_CRYPTER."""
+ported as BASE64_CRYPTER.
+
+Every test runs twice: with the port's project schema, and with the schema the pinned CLI
+embeds (tests/engine_tier.py, real_project_schema), so the port answers as the real one does."""
 
 from __future__ import annotations
 
 import base64
 
 import pytest
+from engine_tier import real_project_schema
 
+from harness.pulumi_cli import workspace
 from harness.pulumi_cli.config_values import map_get, parse_key, secure_keys
+from harness.pulumi_cli.project_schema import PORTED_SCHEMA
 from harness.pulumi_cli.stack_config import (
     BASE64_CRYPTER,
     StackConfigError,
@@ -22,6 +28,12 @@ from harness.pulumi_cli.workspace import WorkspaceError, load_project, load_proj
 
 def _panic(ciphertext: str) -> str:
     raise AssertionError("nothing in this case is encrypted")
+
+
+@pytest.fixture(autouse=True, params=["ported schema", "real schema"])
+def project_schema(request, monkeypatch) -> None:
+    chosen = PORTED_SCHEMA if request.param == "ported schema" else real_project_schema()
+    monkeypatch.setattr(workspace, "schema", lambda: chosen)
 
 
 def load(tmp_path, project_yaml: str, stack_yaml: str | None = None, crypter=None):

@@ -3,8 +3,10 @@ that bear on this repository's project files: name, runtime, the metadata string
 backend, options and the config type declarations. Other sections (template, packages, plugins)
 are accepted as objects here.
 
-When a copy of the real schema is at $PULUMI_PROJECT_SCHEMA or shared/pulumi/project.json next to
-the repository, `schema()` uses it instead, and the tests check both agree on every project file.
+When the real schema is at hand, `schema()` uses it instead: $PULUMI_PROJECT_SCHEMA, the copy
+`make engine` takes from the pinned CLI's Go module (.engine/project.json, engine/layout.py), or
+shared/pulumi/project.json next to the repository. The tests hold the port and the real schema
+to the same answer on every project file and on Pulumi's own project-loading cases.
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ PORTED_SCHEMA = {
 def real_schema_path() -> Path | None:
     candidates = [os.environ.get("PULUMI_PROJECT_SCHEMA", "")]
     repository = Path(__file__).resolve().parents[2]
+    candidates.append(str(repository / ".engine" / "project.json"))
     candidates.append(str(repository.parent / "shared" / "pulumi" / "project.json"))
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 

@@ -147,8 +147,9 @@ def find_closest_key(needle: str, haystack: list[str], max_distance: int = 2) ->
     return match
 
 
-def validate_project(raw: object) -> dict:
-    """project.go, ValidateProject: a non-empty name, then the JSON schema."""
+def validate_project(raw: object, project_schema: dict | None = None) -> dict:
+    """project.go, ValidateProject: a non-empty name, then the JSON schema (the real one where it
+    is at hand, or `project_schema`)."""
     project = _simplify_project(raw)
     if "name" not in project:
         closest = find_closest_key("name", list(project))
@@ -159,7 +160,7 @@ def validate_project(raw: object) -> dict:
         raise WorkspaceError("project is missing a 'name' attribute")
     if not isinstance(project["name"], str) or not project["name"]:
         raise WorkspaceError("project is missing a non-empty string 'name' attribute")
-    validator = jsonschema.Draft202012Validator(schema())
+    validator = jsonschema.Draft202012Validator(project_schema or schema())
     errors = sorted(validator.iter_errors(_jsonable(project)), key=lambda e: list(e.path))
     if errors:
         lines = [
@@ -296,9 +297,9 @@ def load_project(path: Path) -> Project:
     return project
 
 
-def validate_project_file(path: Path) -> dict:
+def validate_project_file(path: Path, project_schema: dict | None = None) -> dict:
     try:
-        return validate_project(_load(path))
+        return validate_project(_load(path), project_schema)
     except WorkspaceError as error:
         if str(error).startswith("could not"):
             raise
