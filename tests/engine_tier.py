@@ -35,7 +35,9 @@ def real_project_schema() -> dict:
     path = real_schema_path()
     if path is None:
         if os.environ.get("ENGINE_TIER_REQUIRED"):
-            pytest.fail("no real project.json: `make engine` copies it from the CLI's Go module")
+            pytest.fail(
+                "no real project.json: `make engine` copies it from the CLI's Go module (with Go)"
+            )
         pytest.skip("no copy of Pulumi's project.json here: `make engine` takes one")
     return json.loads(path.read_text())
 
