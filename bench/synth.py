@@ -70,12 +70,21 @@ PROGRAM = textwrap.dedent(
         # Logical names come from the component's name; physical ones (unique in AWS) from
         # the names object.
         ApplicationSecrets(f"secrets-{index}", ApplicationSecretsArgs(
-            names=StackNames(f"bench{index}", "bench"), database=database, jwt_bytes=32,
+            names=StackNames(f"bench{index}", "bench"), region="us-east-1", database=database,
+            jwt_bytes=32,
             rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
             rotation=RotationSettings.manual(), customer_managed_key=True,
             recovery_window_in_days=30, protect=True))
     """
 )
+
+
+def write_program(program_dir: Path) -> Path:
+    """The project of k copies of the secrets component, in `program_dir`."""
+    (program_dir / "Pulumi.yaml").write_text("name: bench\nruntime: python\n")
+    (program_dir / "Pulumi.bench.yaml").write_text("config:\n  aws:region: us-east-1\n")
+    (program_dir / "__main__.py").write_text(PROGRAM)
+    return program_dir
 
 
 def per_resource(copies: int, program_dir: Path) -> tuple[int, float]:
@@ -98,10 +107,7 @@ def main() -> None:
     )
     print(f"synth peak RSS         {numbers['synth_peak_rss_mb']:8.1f} MB (target <= 150)")
     with tempfile.TemporaryDirectory() as tmp:
-        program_dir = Path(tmp)
-        (program_dir / "Pulumi.yaml").write_text("name: bench\nruntime: python\n")
-        (program_dir / "Pulumi.bench.yaml").write_text("config:\n  aws:region: us-east-1\n")
-        (program_dir / "__main__.py").write_text(PROGRAM)
+        program_dir = write_program(Path(tmp))
         per_resource(1, program_dir)  # warm imports so they are not charged to the first size
         for copies in (1, 4, 16, 64):
             count, ms = per_resource(copies, program_dir)
