@@ -13,12 +13,7 @@ from components.secret_access import InlinePolicyReader, SecretAccess
 from settings.model import Settings
 from stack_model.logical_names import EXECUTION_ROLE, READ_SECRETS, ROLE, TASK_EXECUTION_POLICY
 from stack_model.naming import StackNames
-from stack_model.policy_documents import ecs_execution_trust_policy
-
-# AWS's managed policy for image pull and log delivery; kept instead of hand-written permissions.
-ECS_TASK_EXECUTION_POLICY_ARN = (
-    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-)
+from stack_model.policy_documents import ECS_TASK_EXECUTION_POLICY_ARN, ecs_execution_trust_policy
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -49,6 +49,15 @@ def account_administers_key(account: str) -> dict:
     )
 
 
+# AWS's managed policy for image pull and log delivery, attached to the execution role instead of
+# hand-written permissions (and found there by `manage-secrets adopt`).
+ECS_TASK_EXECUTION_POLICY_ARN = (
+    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+)
+# Every AWS managed policy the stack attaches.
+AWS_MANAGED_POLICIES_ATTACHED = (ECS_TASK_EXECUTION_POLICY_ARN,)
+
+
 def ecs_execution_trust_policy(account_id: str, region: str) -> str:
     """ecs-tasks.amazonaws.com only, with the confused-deputy conditions AWS recommends."""
     return assumable_by(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from stack_model.policy_documents import AWS_MANAGED_POLICIES_ATTACHED
 from tests.support.aws_emulator import MotoServer
 from tests.support.function_stub import HANDLER, LAMBDA_TRUST, RUNTIME, code_that_does_nothing
 
@@ -76,3 +77,12 @@ def test_moving_awscurrent_leaves_exactly_one_current_version(moto):
     secrets.put_secret_value(SecretId=secret, SecretString="c")
     assert [s for s in _stages(moto, secret) if "AWSCURRENT" in s] == [["AWSCURRENT"]]
     assert secrets.get_secret_value(SecretId=secret)["SecretString"] == "c"
+
+
+def test_the_managed_policy_the_stack_attaches_is_there_with_awss_document(moto):
+    iam = moto.client("iam")
+    (arn,) = AWS_MANAGED_POLICIES_ATTACHED
+    policy = iam.get_policy(PolicyArn=arn)["Policy"]
+    document = iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])
+    actions = {a for s in document["PolicyVersion"]["Document"]["Statement"] for a in s["Action"]}
+    assert {"ecr:GetAuthorizationToken", "logs:PutLogEvents"} <= actions

@@ -8,10 +8,10 @@ from __future__ import annotations
 from manage_secrets.adoption.discovery import Discovery
 from stack_model import logical_names as logical
 from stack_model.alarms import ALARMS
+from stack_model.policy_documents import ECS_TASK_EXECUTION_POLICY_ARN
 
 SECRET = "aws:secretsmanager/secret:Secret"
 VERSION = "aws:secretsmanager/secretVersion:SecretVersion"
-EXECUTION_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 
 
 def _entry(type_: str, name: str, id_: str, parent: str, logical_name: str | None = None) -> dict:
@@ -61,12 +61,12 @@ def import_file(discovery: Discovery) -> dict:
                     role_parent,
                 )
             )
-        if EXECUTION_POLICY_ARN in discovery.attached:
+        if ECS_TASK_EXECUTION_POLICY_ARN in discovery.attached:
             resources.append(
                 _entry(
                     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                     logical.EXECUTION_ROLE.child(logical.TASK_EXECUTION_POLICY),
-                    f"{names.execution_role}/{EXECUTION_POLICY_ARN}",
+                    f"{names.execution_role}/{ECS_TASK_EXECUTION_POLICY_ARN}",
                     role_parent,
                 )
             )
