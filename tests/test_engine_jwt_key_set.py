@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from engine_tier import preview_json, steps
-from test_engine_upgrades import up_as_an_operator_would
+from engine_tier import preview_json, steps, up_as_an_operator_would
 
 from tests.support.jwt_fleet import TWO_SLOT_RELEASE, Keys, run_fleet
 

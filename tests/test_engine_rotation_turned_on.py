@@ -12,7 +12,7 @@ import json
 import secrets as random_source
 
 import pytest
-from test_engine_upgrades import up_as_an_operator_would
+from engine_tier import up_as_an_operator_would
 
 from tests.support.postgres_server import PostgresServer
 from tests.support.rotation_driver import AlternatingUsersRotation

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from engine_tier import preview_json, steps
+from engine_tier import preview_json, steps, up_as_an_operator_would
 
 from engine.session import EngineSession
 from harness.synth import ROOT
@@ -27,15 +27,6 @@ SECRETS = (
     "programador-musical-production-app-secrets",
     "programador-musical-production-db-credentials",
 )
-
-
-def up_as_an_operator_would(engine: EngineSession, project, stack: str = "production") -> None:
-    """`pulumi up`, and once more if the first one failed: the earlier commits raced S3's
-    access-logging check (fixed since), which an operator answers with a second `up`."""
-    first = engine.pulumi(project, "up", "--stack", stack, "--yes", "--skip-preview")
-    if first.returncode != 0:
-        assert "InvalidTargetBucketForLogging" in first.stdout, first.stdout[-3000:]
-        engine.pulumi(project, "up", "--stack", stack, "--yes", "--skip-preview").check()
 
 
 def planned_steps(commit: str) -> dict[str, str]:
