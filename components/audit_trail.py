@@ -18,6 +18,7 @@ from components.children import Children
 from components.keys import KeyAlias, customer_managed_key
 from components.trail_policies import delivery_policy, delivery_trust, trail_key_policy
 from components.trail_storage import trail_storage
+from components.where import account_of, region_of
 from settings.model import MonitoringSettings, Settings
 from stack_model.logical_names import AUDIT_TRAIL, DELIVERY_POLICY, DELIVERY_ROLE, LOG_GROUP, TRAIL
 from stack_model.naming import StackNames
@@ -57,9 +58,7 @@ class AuditTrail(pulumi.ComponentResource):
         super().__init__(AUDIT_TRAIL.type, name, None, opts)
         names = args.names
         children = Children(self, name, names.prefix)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        account = aws.get_caller_identity_output(opts=invoke).account_id
-        region = aws.get_region_output(opts=invoke).region
+        account, region = account_of(self), region_of(self)
         tags = dict(args.tags)
         trail_arn = pulumi.Output.concat(
             "arn:aws:cloudtrail:", region, ":", account, ":trail/", names.trail

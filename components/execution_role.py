@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from components.children import Children
 from components.secret_access import InlinePolicyReader, SecretAccess
+from components.where import account_of, region_of
 from settings.model import Settings
 from stack_model.logical_names import EXECUTION_ROLE, READ_SECRETS, ROLE, TASK_EXECUTION_POLICY
 from stack_model.naming import StackNames
@@ -44,9 +45,7 @@ class EcsExecutionRole(pulumi.ComponentResource):
         self._children = Children(self, name, args.names.prefix)
         self._readable: list[SecretAccess] = []
         self.secret_policies = []
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        account_id = aws.get_caller_identity_output(opts=invoke).account_id
-        region = aws.get_region_output(opts=invoke).region
+        account_id, region = account_of(self), region_of(self)
         self.role = aws.iam.Role(
             self._children.name(ROLE),
             name=args.names.execution_role,

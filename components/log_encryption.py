@@ -12,6 +12,7 @@ import pulumi_aws as aws
 
 from components.children import Children
 from components.keys import KeyAlias, customer_managed_key
+from components.where import account_of, region_of
 from settings.model import Settings
 from stack_model.logical_names import LOG_ENCRYPTION
 from stack_model.naming import StackNames
@@ -65,9 +66,7 @@ class LogEncryption(pulumi.ComponentResource):
     ):
         super().__init__(LOG_ENCRYPTION.type, name, None, opts)
         children = Children(self, name, args.names.prefix)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        account = aws.get_caller_identity_output(opts=invoke).account_id
-        region = aws.get_region_output(opts=invoke).region
+        account, region = account_of(self), region_of(self)
         self.key = customer_managed_key(
             children,
             "key",

@@ -19,6 +19,7 @@ from components.dashboard import secrets_dashboard
 from components.keys import customer_managed_key
 from components.monitoring_policies import topic_key_policy, topic_policy
 from components.secrets import ApplicationSecrets
+from components.where import account_of, region_of
 from settings.model import Settings
 from stack_model.logical_names import (
     DASHBOARD,
@@ -85,9 +86,7 @@ class SecretsMonitoring(pulumi.ComponentResource):
         super().__init__(MONITORING.type, name, None, opts)
         self._args = args
         self._children = Children(self, name, args.names.prefix)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        account = aws.get_caller_identity_output(opts=invoke).account_id
-        region = aws.get_region_output(opts=invoke).region
+        account, region = account_of(self), region_of(self)
         self.topic = self._topic(account)
         alarms = StackAlarms(self._children, args.names, self.topic, args.tags)
         self.alarms = [alarms.retrieval_volume(args.retrieval_threshold)]

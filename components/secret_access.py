@@ -11,6 +11,7 @@ from typing import Protocol
 import pulumi
 import pulumi_aws as aws
 
+from components.where import region_of
 from stack_model.policy_documents import policy_document, statement
 from stack_model.rotation_scheme import RotationScheme
 
@@ -157,7 +158,7 @@ class SecretAccess:
     def read_policy(self) -> pulumi.Output[str]:
         """IAM policy JSON that reads exactly these two secrets and their replicas, and decrypts
         with exactly their keys."""
-        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self._parent)).region
+        region = region_of(self._parent)
         regions = self.replica_regions
         key_arns = [self._kms_key.arn] if self._kms_key else []
         key_arns += [self._replica_keys[r].arn for r in regions if r in self._replica_keys]

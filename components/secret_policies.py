@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from components.children import Children
 from components.secret_access import SecretAccess, resource_policy_json
+from components.where import account_of
 
 
 def attach_resource_policies(
@@ -20,10 +21,7 @@ def attach_resource_policies(
     administrator_role_arn: str | None,
 ) -> list[aws.secretsmanager.SecretPolicy]:
     """One SecretPolicy per secret (`secrets`: part -> secret)."""
-    account = aws.get_caller_identity_output(
-        opts=pulumi.InvokeOutputOptions(parent=parent)
-    ).account_id
-    document = pulumi.Output.all(account, access.principals()).apply(
+    document = pulumi.Output.all(account_of(parent), access.principals()).apply(
         lambda values: resource_policy_json(values[0], list(values[1]), administrator_role_arn)
     )
     return [

@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from components.children import Children
 from components.restart_on_change import RestartOnChange
+from components.where import account_of, region_of
 from settings.model import Settings
 from stack_model.logical_names import ROLE, SERVICE_RESTARTS
 from stack_model.naming import StackNames
@@ -75,9 +76,7 @@ class ServiceRestarts(pulumi.ComponentResource):
     ):
         super().__init__(SERVICE_RESTARTS.type, name, None, opts)
         children = Children(self, name, args.names.prefix)
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        account = aws.get_caller_identity_output(opts=invoke).account_id
-        region = aws.get_region_output(opts=invoke).region
+        account, region = account_of(self), region_of(self)
         names, tags = args.names, dict(args.tags)
 
         role = aws.iam.Role(

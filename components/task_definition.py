@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from components.children import Children
 from components.execution_role import EcsExecutionRole
 from components.secret_access import ContainerSecret
+from components.where import region_of
 from settings.model import Settings
 from stack_model.logical_names import LOG_GROUP, TASK, TASK_DEFINITION
 from stack_model.naming import StackNames
@@ -74,7 +75,7 @@ class ApplicationTaskDefinition(pulumi.ComponentResource):
         children = Children(self, name, args.names.prefix)
         for secret in args.container_secrets:
             args.execution_role.allow_reading(secret.source)
-        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        region = region_of(self)
 
         self.log_group = aws.cloudwatch.LogGroup(
             children.name(LOG_GROUP),
