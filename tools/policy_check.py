@@ -140,15 +140,12 @@ def check(result: SynthResult, policies=None) -> list[Violation]:
 
 
 def main(argv=None) -> int:
-    from harness.stack_loading import NoSuchStack, StackRefused
-    from settings import ConfigError
     from tools.synth import (
-        EXIT_CONFIG_ERROR,
-        EXIT_NO_STACK,
-        SynthUsageError,
         _Parser,
         add_config_argument,
         parse_overrides,
+        refused_input,
+        report_refused,
     )
 
     parser = _Parser(prog="python -m tools.policy_check", description=__doc__.split("\n\n")[0])
@@ -165,18 +162,8 @@ def main(argv=None) -> int:
                     secret_overrides=parse_overrides(args.secret, secret=True),
                 )
             )
-        except StackRefused as error:
-            print(f"error: {error}", file=sys.stderr)
-            return EXIT_CONFIG_ERROR
-        except SynthUsageError as error:
-            print(f"policy_check: {error}", file=sys.stderr)
-            return error.exit_code
-        except NoSuchStack as error:
-            print(f"policy_check: {error}", file=sys.stderr)
-            return EXIT_NO_STACK
-        except ConfigError as error:
-            print(error, file=sys.stderr)
-            return EXIT_CONFIG_ERROR
+        except refused_input() as error:
+            return report_refused("policy_check", error)
         mandatory = [v for v in violations if v.enforcement == "mandatory"]
         failed |= bool(mandatory)
         advisory = len(violations) - len(mandatory)

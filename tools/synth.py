@@ -119,6 +119,41 @@ def _plan_text(base: plan_base.Base, result: SynthResult, as_json: bool) -> str:
     return text
 
 
+def refused_input() -> tuple[type[Exception], ...]:
+    """What a render refuses before running the program: bad arguments, no such stack, a stack
+    or project file the Pulumi CLI would refuse, a config value the program refuses."""
+    from settings import ConfigError
+
+    return (SynthUsageError, NoSuchStack, StackRefused, ConfigError)
+
+
+def report_refused(prog: str, error: Exception) -> int:
+    """One line on stderr (the CLI's hints after it) and the exit code, for `refused_input()`."""
+    if isinstance(error, SynthUsageError):
+        print(f"{prog}: {error}", file=sys.stderr)
+        return error.exit_code
+    if isinstance(error, NoSuchStack):
+        print(f"{prog}: {error}", file=sys.stderr)
+        return EXIT_NO_STACK
+    if isinstance(error, StackRefused):
+        # What `pulumi preview` prints (pkg/cmd/pulumi/operations/preview.go) before it runs
+        # anything; the hints are the synth's own.
+        # One line: the CLI's multi-line YAML errors ("unmarshal errors:\n  line 3: ...") too.
+        where = ""
+        if error.location:
+            path, line = error.location
+            where = f" ({path.name}" + (f", line {line})" if line else ")")
+        print(
+            "error: " + " ".join(str(error).split("\n")).replace("  ", " ") + where,
+            file=sys.stderr,
+        )
+        for hint in error.hints:
+            print(f"hint: {hint}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    print(error, file=sys.stderr)  # ConfigError: already one line per problem, key first
+    return EXIT_CONFIG_ERROR
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(
         prog="python -m tools.synth",
@@ -148,8 +183,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.diff and args.show_secrets:
         parser.error("--diff never shows secrets; leave out --show-secrets")
-
-    from settings import ConfigError
 
     # A failing program leaves sibling futures whose errors asyncio would log at exit; the one
     # line printed below already says what failed.
@@ -181,30 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except plan_base.PlanBaseError as error:
         print(f"synth: {error}", file=sys.stderr)
         return EXIT_USAGE if "--diff" in str(error) else EXIT_PROGRAM_FAILED
-    except SynthUsageError as error:
-        print(f"synth: {error}", file=sys.stderr)
-        return error.exit_code
-    except NoSuchStack as error:
-        print(f"synth: {error}", file=sys.stderr)
-        return EXIT_NO_STACK
-    except StackRefused as error:
-        # What `pulumi preview` prints (pkg/cmd/pulumi/operations/preview.go) before it runs
-        # anything; the hints are the synth's own.
-        # One line: the CLI's multi-line YAML errors ("unmarshal errors:\n  line 3: ...") too.
-        where = ""
-        if error.location:
-            path, line = error.location
-            where = f" ({path.name}" + (f", line {line})" if line else ")")
-        print(
-            "error: " + " ".join(str(error).split("\n")).replace("  ", " ") + where,
-            file=sys.stderr,
-        )
-        for hint in error.hints:
-            print(f"hint: {hint}", file=sys.stderr)
-        return EXIT_CONFIG_ERROR
-    except ConfigError as error:
-        print(error, file=sys.stderr)
-        return EXIT_CONFIG_ERROR
+    except refused_input() as error:
+        return report_refused("synth", error)
     except Exception as error:  # noqa: BLE001 - one line, no traceback, for any program failure
         print(f"synth: the program failed: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_PROGRAM_FAILED
