@@ -9,14 +9,32 @@ one of these arrives as a Dependabot pull request whose `make test` shows it.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from pulumi.runtime import resource as runtime_resource
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop
 
 # How a secret travels in a property map (sdk/python/lib/pulumi/runtime/rpc.py): mocks return
 # state in that form so additionalSecretOutputs come back as secrets, as from the engine.
 SECRET_SIGNATURE = {rpc._special_sig_key: rpc._special_secret_sig}
+
+
+@contextmanager
+def without_source_positions() -> Iterator[None]:
+    """Every registration extracts the whole Python stack, source lines included, to send the
+    engine where the resource was declared (runtime/resource.py, _get_stack_trace). The mocks'
+    monitor never reads it, and under pytest's deep stack it was a quarter of a synth's time, so
+    the offline synth sends an empty trace while its program runs."""
+    extract = runtime_resource._get_stack_trace
+    runtime_resource._get_stack_trace = source_pb2.StackTrace
+    try:
+        yield
+    finally:
+        runtime_resource._get_stack_trace = extract
 
 
 def forget_root_stack() -> None:

@@ -100,7 +100,11 @@ def synthesize(
 
     from harness.mock_cloud import MockCloud, render
     from harness.recording_monitor import RecordingMonitor
-    from harness.sdk_internals import SECRET_SIGNATURE, forget_root_stack
+    from harness.sdk_internals import (
+        SECRET_SIGNATURE,
+        forget_root_stack,
+        without_source_positions,
+    )
 
     config = load_stack_config(stack, overrides, program_dir, secret_overrides)
     cloud = mocks or MockCloud(region=config.region or "us-east-1")
@@ -132,7 +136,7 @@ def synthesize(
 
     # pulumi.runtime.test runs a function as a program to its end, every registration awaited,
     # after dropping the output tasks a failed earlier synth in this process left queued.
-    with language_host_config(config):
+    with language_host_config(config), without_source_positions():
         pulumi.runtime.test(run_program)()
 
     exported: dict[str, tuple[Any, bool]] = {}

@@ -159,3 +159,12 @@ def test_an_undeclared_key_set_as_a_secret_is_named_without_its_value():
     assert "x" * 40 not in str(caught.value)
     assert "jwt.secretKey = [secret]" in str(caught.value)
     assert "`programador-musical:jwtSecretKey`" in str(caught.value)
+
+
+def test_a_document_read_twice_is_read_afresh_whatever_the_first_reader_changed():
+    """yaml_v3.load caches parses by text; each caller still gets its own document."""
+    text = "config:\n  programador-musical:tags:\n    - Team=ops\n"
+    first = yaml_v3.load(text)
+    first["config"]["programador-musical:tags"].append("changed")
+    first["added"] = True
+    assert yaml_v3.load(text.encode()) == {"config": {"programador-musical:tags": ["Team=ops"]}}

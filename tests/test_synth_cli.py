@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import run_synth
 
 run = run_synth
@@ -100,3 +101,19 @@ def test_stderr_stays_empty_across_repeated_runs():
         done = run("--json")
         assert done.returncode == 0
         assert done.stderr == ""
+
+
+def test_the_sdk_sends_source_positions_again_after_a_synth_even_a_failed_one():
+    """The offline synth stands down the SDK's per-resource stack extraction while its program
+    runs (harness/sdk_internals.py); a program in this process afterwards (the engine tier's
+    inline programs) must get it back, also after a program that failed."""
+    import pulumi.runtime.resource as runtime_resource
+
+    from harness.synth import synthesize
+    from settings import ConfigError
+
+    extract = runtime_resource._get_stack_trace
+    synthesize()
+    with pytest.raises(ConfigError):
+        synthesize(overrides={"appName": "Not A Valid Name"})
+    assert runtime_resource._get_stack_trace is extract

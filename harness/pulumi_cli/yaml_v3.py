@@ -9,6 +9,8 @@ silent overwrite.
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 import re
 from datetime import UTC, date, datetime
@@ -185,6 +187,14 @@ def load(text: str | bytes) -> object:
     (sdk/go/common/workspace/loaders.go, readFileStripUTF8BOM)."""
     if isinstance(text, bytes):
         text = text.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    # A copy: callers may change what they get, and the cached document must not change.
+    return copy.deepcopy(_load_text(text))
+
+
+# Every offline synth reads the same project file (pure-Python PyYAML: about 17 ms), and a test
+# run synthesizes hundreds of times; a document's parse depends on its text alone.
+@functools.lru_cache(maxsize=64)
+def _load_text(text: str) -> object:
     try:
         return yaml.load(text, Loader=GoYamlLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
