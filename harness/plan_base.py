@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,27 +36,51 @@ class Base:
     secrets_compared: bool
 
 
-def load(reference: str, root: Path, stack: str, program: Path, digest_key: bytes) -> Base:
+@contextmanager
+def rendering(
+    reference: str, root: Path, stack: str, program: Path, digest_key: bytes
+) -> Iterator[Callable[[], Base]]:
+    """Starts getting the base at once and yields the function that waits for it: a commit's
+    render runs in its own process while the caller renders this tree (a plan takes the longer
+    of the two renders, not their sum). A reference that is neither a file nor a commit is
+    refused here, before anything renders; a render still running when the block ends (this
+    tree's render failed) is stopped."""
     saved = Path(reference)
     if saved.is_file():
-        return Base(str(saved), _saved_document(saved), secrets_compared=False)
+        document = _saved_document(saved)
+        yield lambda: Base(str(saved), document, secrets_compared=False)
+        return
     commit = _commit(reference, root)
     with tempfile.TemporaryDirectory(prefix="synth-plan-") as directory:
         tree = export_commit(root, commit, Path(directory))
         command = [sys.executable, "-m", "tools.synth", "--json", "--stack", stack]
         if program != root:
             command += ["--program", str(tree / program.relative_to(root))]
-        done = subprocess.run(
+        process = subprocess.Popen(
             command,
             cwd=tree,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             env={**os.environ, SECRET_DIGEST_VARIABLE: digest_key.hex()},
         )
-    if done.returncode != 0:
-        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise PlanBaseError(f"rendering {reference} failed (exit {done.returncode}): {reason}")
-    return Base(f"{reference} ({commit[:12]})", json.loads(done.stdout), secrets_compared=True)
+
+        def result() -> Base:
+            stdout, stderr = process.communicate()
+            if process.returncode != 0:
+                reason = (stderr.strip().splitlines() or ["no message"])[-1]
+                raise PlanBaseError(
+                    f"rendering {reference} failed (exit {process.returncode}): {reason}"
+                )
+            label = f"{reference} ({commit[:12]})"
+            return Base(label, json.loads(stdout), secrets_compared=True)
+
+        try:
+            yield result
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
 
 
 def _commit(reference: str, root: Path) -> str:

@@ -15,6 +15,7 @@ if __name__ == "__main__":
     process_end.end_on_interrupt("synth")
 
 import argparse
+import contextlib
 import gc
 import json
 import logging
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from command_line.arguments import without_arguments
 from harness import plan_base
-from harness.stack_loading import ROOT, NoSuchStack, StackRefused
+from harness.stack_loading import ROOT, NoSuchStack, StackRefused, load_stack_config
 from harness.synth import SynthResult, format_tree, synthesize
 
 EXIT_OK = 0
@@ -154,6 +155,28 @@ def report_refused(prog: str, error: Exception) -> int:
     return EXIT_CONFIG_ERROR
 
 
+def _render(args: argparse.Namespace, program_dir: Path, digest_key: bytes | None) -> SynthResult:
+    overrides = parse_overrides(args.config)
+    secret_overrides = parse_overrides(args.secret, secret=True)
+    references = {}
+    if program_dir != ROOT:
+        # A consumer (examples/*) reads this stack through StackReference: answer it with this
+        # stack's own synth of the same stack name, from any organization. The consumer's own
+        # stack and project files are checked first, so one the CLI refuses costs no render.
+        load_stack_config(args.stack, overrides, program_dir, secret_overrides)
+        this_stack = synthesize(args.stack, show_secrets=True)
+        references[f"*/{this_stack.project}/{args.stack}"] = this_stack
+    return synthesize(
+        args.stack,
+        overrides,
+        program_dir=program_dir,
+        show_secrets=args.show_secrets,
+        secret_overrides=secret_overrides,
+        stack_references=references,
+        digest_key=digest_key,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _Parser(
         prog="python -m tools.synth",
@@ -191,26 +214,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     program_dir = args.program.resolve()
     try:
         digest_key = _digest_key(args.diff)
-        references = {}
-        if program_dir != ROOT:
-            # A consumer (examples/*) reads this stack through StackReference: answer it with
-            # this stack's own synth of the same stack name, from any organization.
-            this_stack = synthesize(args.stack, show_secrets=True)
-            references[f"*/{this_stack.project}/{args.stack}"] = this_stack
-        result = synthesize(
-            args.stack,
-            parse_overrides(args.config),
-            program_dir=program_dir,
-            show_secrets=args.show_secrets,
-            secret_overrides=parse_overrides(args.secret, secret=True),
-            stack_references=references,
-            digest_key=digest_key,
-        )
-        base = (
-            plan_base.load(args.diff, ROOT, args.stack, program_dir, digest_key)
-            if args.diff
-            else None
-        )
+        with contextlib.ExitStack() as scope:
+            # The base first: a bad --diff is refused before anything renders, and a commit's
+            # render runs alongside this tree's.
+            base_of = (
+                scope.enter_context(
+                    plan_base.rendering(args.diff, ROOT, args.stack, program_dir, digest_key)
+                )
+                if args.diff
+                else None
+            )
+            result = _render(args, program_dir, digest_key)
+            base = base_of() if base_of else None
     except plan_base.PlanBaseError as error:
         print(f"synth: {error}", file=sys.stderr)
         return EXIT_USAGE if "--diff" in str(error) else EXIT_PROGRAM_FAILED
