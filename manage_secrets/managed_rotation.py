@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from manage_secrets.errors import EXIT_ROTATION_INCOMPLETE, EXIT_ROTATION_STUCK, CliError
 
+# A rotation that goes through is over in seconds; one that fails keeps retrying for minutes.
+# Ask again soon at first, then every POLL_SECONDS.
+FIRST_POLL_SECONDS = 0.25
 POLL_SECONDS = 2.0
 
 
@@ -82,6 +85,7 @@ def rotate_now(
     out(f"requested: new version {version} (AWSCURRENT is {before.current})")
     deadline = clock() + wait_seconds
     seen_pending = False
+    delay = FIRST_POLL_SECONDS
     while True:
         state = rotation_state(aws, secret_id)
         if state.current == version:
@@ -100,4 +104,5 @@ def rotate_now(
                 f"nothing changed for running tasks; read /aws/lambda/{function} and rerun "
                 "`manage-secrets doctor`",
             )
-        sleep(POLL_SECONDS)
+        sleep(delay)
+        delay = min(delay * 2, POLL_SECONDS)

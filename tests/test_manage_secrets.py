@@ -1230,3 +1230,30 @@ def test_rotate_jwt_needs_the_region_it_reads_the_tasks_in(pulumi_stub):
     line = assert_one_line_error(run(env, "rotate-jwt", "--yes"), 9)
     assert "--region" in line
     assert pulumi_stub.calls() == []
+
+
+def test_rotate_db_asks_again_soon_then_every_two_seconds():
+    from manage_secrets.managed_rotation import rotate_now
+
+    class Rotating:
+        """A rotation that Secrets Manager reports done on the fifth look."""
+
+        looks = 0
+
+        def client(self, _service):
+            return self
+
+        def call(self, action, _subject=""):
+            return action()
+
+        def describe_secret(self, SecretId):  # noqa: N803 - botocore's argument name
+            self.looks += 1
+            current = "v2" if self.looks > 5 else "v1"
+            return {"RotationEnabled": True, "VersionIdsToStages": {current: ["AWSCURRENT"]}}
+
+        def rotate_secret(self, SecretId):  # noqa: N803
+            return {"VersionId": "v2"}
+
+    waits: list[float] = []
+    rotate_now(Rotating(), DB, f"{PREFIX}-db-rotation", 60, lambda _: None, lambda: 0, waits.append)
+    assert waits == [0.25, 0.5, 1.0, 2.0]
