@@ -1,6 +1,6 @@
 """The operations CLI as a user installs it: `pip install '.[cli]'` into a new virtualenv (uv
-builds and installs it, from a copy of the checkout), run from outside any checkout with a
-recording `pulumi` on PATH. Every writing command runs Pulumi in the project it is pointed at;
+builds the wheel from a copy of the checkout once and installs it), run from outside any checkout
+with a recording `pulumi` on PATH. Every writing command runs Pulumi in the project it is pointed at;
 without one it refuses before running anything; a stack the project does not have is refused
 with the closest name; a plain `pip install .` says which install it needs."""
 
@@ -40,8 +40,15 @@ def installed(tmp_path_factory):
     source = tmp / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         ".*", "venv", "build", "*.egg-info", "__pycache__"))  # fmt: skip
-    with_cli = _venv(tmp, "cli", f"{source}[cli]")
-    plain = _venv(tmp, "plain", str(source))
+    # One wheel, as pip builds from the checkout, installed with the extra and without it.
+    subprocess.run(
+        [sys.executable, "-m", "uv", "build", "--quiet", "--wheel", "--out-dir", str(tmp / "dist"),
+         str(source)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = (tmp / "dist").glob("*.whl")
+    with_cli = _venv(tmp, "cli", f"{wheel}[cli]")
+    plain = _venv(tmp, "plain", str(wheel))
     outside = tmp / "elsewhere"
     outside.mkdir()
     return with_cli, plain, outside
