@@ -87,8 +87,3 @@ def pytest_collection_modifyitems(items):
         return 1 if item.get_closest_marker("manual_scheme") else 0
 
     items.sort(key=group)
-    # A slow tier's module keeps its tests on one worker (pytest.ini: --dist loadgroup), so its
-    # module-scoped deployments are made once, not once per worker.
-    for item in items:
-        if item.get_closest_marker("engine") or item.get_closest_marker("postgres"):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
