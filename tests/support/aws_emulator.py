@@ -7,11 +7,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
+import select
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,12 +19,6 @@ from pathlib import Path
 from tests.support.function_stub import HANDLER, LAMBDA_TRUST, RUNTIME, code_that_does_nothing
 
 REGION = "us-east-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def emulator_env(
@@ -52,8 +45,8 @@ class MotoServer:
     """`python -m moto.server` as a separate process, so the CLI talks to it over real HTTP."""
 
     def __init__(self):
-        self.port = free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.port = 0
+        self.endpoint = ""
         self.process: subprocess.Popen | None = None
         # The stack the tests share, and whether a test changed the emulator since it was made.
         self.deployed: DeployedStack | None = None
@@ -62,32 +55,28 @@ class MotoServer:
     def start(self) -> MotoServer:
         root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "PYTHONPATH": root}
-        # moto.server with its Secrets Manager corrected where it departs from AWS's documented
-        # stage handling (tests/support/moto_server.py).
+        # moto's server with its Secrets Manager corrected where it departs from AWS's documented
+        # stage handling (tests/support/moto_server.py); it binds a port of its own choosing and
+        # prints it first, so no other process can hold the port it was told to use.
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.support.moto_server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            [sys.executable, "-m", "tests.support.moto_server"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             env=env,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    self._configure()
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("moto server did not start within 30 s")
+        ready, _, _ = select.select([self.process.stdout], [], [], 30)
+        first_line = self.process.stdout.readline() if ready else ""
+        if not first_line.strip().isdigit():
+            self.stop()
+            problem = self.process.stderr.read().strip().splitlines()[-1:] or ["no output"]
+            raise RuntimeError(f"moto server did not start within 30 s: {problem[0]}")
+        self.port = int(first_line)
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        # Its request log would fill a pipe nobody reads.
+        threading.Thread(target=self.process.stderr.read, daemon=True).start()
+        self._configure()
+        return self
 
     def _configure(self) -> None:
         # Lambda invocations answer without running code (no Docker here): Secrets Manager's
@@ -104,7 +93,7 @@ class MotoServer:
         urllib.request.urlopen(request, timeout=10).close()
 
     def stop(self) -> None:
-        if self.process:
+        if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
 

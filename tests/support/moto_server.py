@@ -1,4 +1,4 @@
-"""`python -m moto.server`, with three corrections to its Secrets Manager where it departs from what
+"""`python -m moto.server` on a port of its own choosing, with three corrections to its Secrets Manager where it departs from what
 AWS documents and the engine tier ran into (moto is pinned exactly in requirements-dev.txt, so
 each correction is checked against the version it patches):
 
@@ -95,10 +95,30 @@ def _patch() -> None:
 
 
 def main() -> None:
+    """Serves on 127.0.0.1 at a port the system picks, and prints that port as its first line.
+    A port picked by the parent and bound here later could be taken in between by any process
+    binding port 0 (the engine tier's gRPC servers do, dozens of times a second); the parent
+    would then talk to that process, or to another test's emulator."""
     _patch()
-    from moto.server import main as moto_main
+    import os
+    import signal
 
-    moto_main(sys.argv[1:])
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+    # moto builds some URLs it answers with (SQS queue URLs, for one) from MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(server.port)
+    print(server.port, flush=True)
+    # Nothing else goes to the parent's pipe: it is read once, and a full pipe would block.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    server.serve_forever()
 
 
 if __name__ == "__main__":
