@@ -3,6 +3,8 @@
 1. Whole processes, interleaved: `python -m tools.synth` (production) vs a bare
    `python -c "import pulumi, pulumi_aws, pulumi_random"`; median wall time, their ratio, and
    the synth's peak RSS. Targets: ratio <= 3.0, peak RSS <= 150 MB.
+   Also a change plan from a commit (`--diff HEAD`: the commit's render in its own process,
+   alongside this tree's) against the same synth run twice, one after the other.
 2. In process: a stack of k copies of the secrets component for growing k; milliseconds per
    registered resource should stay flat as the stack grows.
 """
@@ -22,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RUNS = 7
 BARE = [sys.executable, "-c", "import pulumi, pulumi_aws, pulumi_random"]
 SYNTH = [sys.executable, "-m", "tools.synth", "--stack", "production"]
+PLAN = [*SYNTH, "--diff", "HEAD"]
 # The same synth through main() without the CLI's gc.disable()/gc.freeze(), to show what they save.
 SYNTH_WITH_GC = [
     sys.executable,
@@ -41,14 +44,16 @@ def _timed(command: list[str]) -> tuple[float, int]:
 
 
 def whole_process() -> dict:
-    bare, synth, with_gc, rss = [], [], [], []
+    bare, synth, with_gc, rss, plan = [], [], [], [], []
     for _ in range(RUNS):
         bare.append(_timed(BARE)[0])
         elapsed, peak = _timed(SYNTH)
         synth.append(elapsed)
         rss.append(peak)
         with_gc.append(_timed(SYNTH_WITH_GC)[0])
+        plan.append(_timed(PLAN)[0])
     return {
+        "plan_s": statistics.median(plan),
         "synth_with_gc_s": statistics.median(with_gc),
         "bare_import_s": statistics.median(bare),
         "synth_s": statistics.median(synth),
@@ -106,6 +111,12 @@ def main() -> None:
         f"(ratio {numbers['synth_with_gc_s'] / numbers['bare_import_s']:.2f}; the CLI turns GC off)"
     )
     print(f"synth peak RSS         {numbers['synth_peak_rss_mb']:8.1f} MB (target <= 150)")
+    two_renders = 2 * numbers["synth_s"]
+    print(
+        f"plan from HEAD         {numbers['plan_s'] * 1000:8.1f} ms "
+        f"(two synths one after the other: {two_renders * 1000:.1f} ms; "
+        f"ratio {numbers['plan_s'] / two_renders:.2f})"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         program_dir = write_program(Path(tmp))
         per_resource(1, program_dir)  # warm imports so they are not charged to the first size
