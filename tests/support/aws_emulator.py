@@ -73,8 +73,6 @@ class MotoServer:
             raise RuntimeError(f"moto server did not start within 30 s: {problem[0]}")
         self.port = int(first_line)
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        # Its request log would fill a pipe nobody reads.
-        threading.Thread(target=self.process.stderr.read, daemon=True).start()
         self._configure()
         return self
 

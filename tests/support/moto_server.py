@@ -1,6 +1,6 @@
-"""`python -m moto.server` on a port of its own choosing, with three corrections to its Secrets Manager where it departs from what
-AWS documents and the engine tier ran into (moto is pinned exactly in requirements-dev.txt, so
-each correction is checked against the version it patches):
+"""`python -m moto.server` on a port of its own choosing, with three corrections to its Secrets
+Manager where it departs from what AWS documents and the engine tier ran into (moto is pinned
+exactly in requirements-dev.txt, so each correction is checked against the version it patches):
 
 - Moving AWSCURRENT with UpdateSecretVersionStage leaves moto's notion of the current version
   behind, so a later PutSecretValue labels a second version AWSCURRENT. AWS keeps exactly one
@@ -115,8 +115,11 @@ def main() -> None:
     # moto builds some URLs it answers with (SQS queue URLs, for one) from MOTO_PORT.
     os.environ["MOTO_PORT"] = str(server.port)
     print(server.port, flush=True)
-    # Nothing else goes to the parent's pipe: it is read once, and a full pipe would block.
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    # Nothing else goes to the parent's pipes: they are read at start only, and a full pipe would
+    # block the server (werkzeug logs every request on stderr).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, sys.stderr.fileno())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server.serve_forever()
 
