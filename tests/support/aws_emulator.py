@@ -70,7 +70,7 @@ class MotoServer:
         if not first_line.strip().isdigit():
             self.stop()
             problem = self.process.stderr.read().strip().splitlines()[-1:] or ["no output"]
-            raise RuntimeError(f"moto server did not start within 30 s: {problem[0]}")
+            raise RuntimeError(f"moto server did not start (waited up to 30 s): {problem[0]}")
         self.port = int(first_line)
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._configure()
