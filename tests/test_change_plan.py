@@ -154,6 +154,20 @@ def test_the_cli_plans_from_a_git_ref_with_secrets_compared(tmp_path):
     assert "saved render" not in done.stdout
 
 
+def test_a_refused_tree_ends_the_plan_and_the_base_render_it_started(tmp_path):
+    """The base renders alongside this tree; when this tree's config is refused, the plan ends
+    with the refusal (exit 2) and leaves no exported tree behind (harness/plan_base.py stops the
+    base's render first)."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    done = run_synth(
+        "--diff", "HEAD", "--config", "appName=Not A Name", env={"TMPDIR": str(scratch)}
+    )
+    assert done.returncode == 2, done.stderr
+    assert "programador-musical:appName = 'Not A Name'" in done.stderr
+    assert list(scratch.iterdir()) == []
+
+
 def test_the_cli_plans_from_a_saved_render_as_json(tmp_path):
     saved = tmp_path / "base.json"
     saved.write_text(run_synth("--json").stdout)
