@@ -60,6 +60,7 @@ class MotoServer:
         # prints it first, so no other process can hold the port it was told to use.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.support.moto_server"],
+            stdin=subprocess.PIPE,  # closed when this process ends: the server then ends too
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -102,6 +102,7 @@ def main() -> None:
     _patch()
     import os
     import signal
+    import threading
 
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
@@ -121,6 +122,9 @@ def main() -> None:
     os.dup2(devnull, sys.stdout.fileno())
     os.dup2(devnull, sys.stderr.fileno())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # The parent holds this process's stdin open for as long as it lives: end of file means it is
+    # gone (a crashed or killed test run), and an emulator nobody can stop must not outlive it.
+    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
     server.serve_forever()
 
 
