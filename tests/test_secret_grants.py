@@ -7,22 +7,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_task_definition import _run_program
 
-PROGRAM = """
-import pulumi, pulumi_aws as aws
+from tests.support.component_program import DEMO_SECRETS, run_program
+
+PROGRAM = (
+    DEMO_SECRETS
+    + """
 from components.secret_access import InlinePolicyReader, TemplateHeldReader
-from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
-from settings.model import DatabaseSettings, RotationSettings
-from stack_model.naming import StackNames
 
-secrets = ApplicationSecrets("s", ApplicationSecretsArgs(
-    names=StackNames("demo", "production"), region="us-east-1",
-    database=DatabaseSettings(host="db.example.com", port=5432, name="demo", username="demo",
-                              engine="postgres", password_length=20),
-    jwt_bytes=32, rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
-    rotation=RotationSettings.manual(), customer_managed_key=False, recovery_window_in_days=30,
-    protect=True, administrator_role_arn="arn:aws:iam::123456789012:role/admin"))
+secrets = demo_secrets(administrator_role_arn="arn:aws:iam::123456789012:role/admin")
 worker = aws.iam.Role("worker", name="demo-worker", assume_role_policy="{}")
 grants = {
     "worker": lambda: secrets.access.grant_read(InlinePolicyReader(worker, "demo-worker-read")),
@@ -31,6 +24,7 @@ grants = {
     ),
 }
 """
+)
 
 
 def _exempted(result) -> dict[str, list[str]]:
@@ -45,8 +39,8 @@ def _exempted(result) -> dict[str, list[str]]:
 
 
 def test_both_orders_give_the_same_resource_policy_with_every_grant():
-    forward = _run_program(PROGRAM + "grants['worker']()\ngrants['function']()\n")
-    backward = _run_program(PROGRAM + "grants['function']()\ngrants['worker']()\n")
+    forward = run_program(PROGRAM + "grants['worker']()\ngrants['function']()\n")
+    backward = run_program(PROGRAM + "grants['function']()\ngrants['worker']()\n")
     assert _exempted(forward) == _exempted(backward)
     (principals,) = {tuple(p) for p in _exempted(forward).values()}
     worker_arn = forward.resource("aws:iam/role:Role", "worker")
@@ -58,7 +52,7 @@ def test_both_orders_give_the_same_resource_policy_with_every_grant():
 
 
 def test_a_grant_declared_after_everything_else_is_still_in_the_policy():
-    late = _run_program(
+    late = run_program(
         PROGRAM + "grants['worker']()\nother = aws.sns.Topic('t')\ngrants['function']()\n"
     )
     for principals in _exempted(late).values():
@@ -70,4 +64,4 @@ def test_a_grant_too_late_for_the_policy_raises_instead_of_being_left_out():
         "grants['worker']()\npulumi.Output.from_input(1).apply(lambda _: grants['function']())\n"
     )
     with pytest.raises(Exception, match="after the secrets' resource policy was computed"):
-        _run_program(program)
+        run_program(program)

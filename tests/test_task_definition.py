@@ -9,6 +9,7 @@ from conftest import secret_json, synth
 
 from harness.synth import synthesize
 from settings import ConfigError
+from tests.support.component_program import DEMO_SECRETS, run_program
 
 TASK = "aws:ecs/taskDefinition:TaskDefinition"
 FAMILY = "programador-musical-production-app"
@@ -198,25 +199,20 @@ def test_rotation_leaves_role_policy_and_task_definition_unchanged():
         assert secret_json(rotated, app) != secret_json(base, app)  # the rotation did happen
 
 
-GRANT_PROGRAM = """
-import pulumi, pulumi_aws as aws
+GRANT_PROGRAM = (
+    DEMO_SECRETS
+    + """
 from components.secret_access import InlinePolicyReader
-from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
-from settings.model import DatabaseSettings, RotationSettings
-from stack_model.naming import StackNames
-secrets = ApplicationSecrets("s", ApplicationSecretsArgs(
-    names=StackNames("demo", "production"), region="us-east-1",
-    database=DatabaseSettings(host="db.example.com", port=5432, name="demo", username="demo",
-                              engine="postgres", password_length=20),
-    jwt_bytes=32, rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
-    rotation=RotationSettings.manual(), customer_managed_key=True, recovery_window_in_days=30, protect=True))
+
+secrets = demo_secrets(customer_managed_key=True)
 worker = aws.iam.Role("worker", name="demo-worker", assume_role_policy="{}")
 secrets.access.grant_read(InlinePolicyReader(worker, "demo-worker-secrets"))
 """
+)
 
 
 def test_grant_read_is_a_one_liner_for_a_second_consumer():
-    result = _run_program(GRANT_PROGRAM)
+    result = run_program(GRANT_PROGRAM)
     policy = result.resource("aws:iam/rolePolicy:RolePolicy", "demo-worker-secrets")
     assert policy["inputs"]["role"] == "demo-worker"
     document = json.loads(policy["inputs"]["policy"])
@@ -234,39 +230,16 @@ def test_grant_read_is_a_one_liner_for_a_second_consumer():
 def test_container_secret_refuses_keys_the_secret_does_not_write():
     program = GRANT_PROGRAM + "secrets.access.container_secret('X', 'app', 'password')\n"
     with pytest.raises(ValueError, match="has no JSON key 'password'"):
-        _run_program(program)
+        run_program(program)
 
 
-def _run_program(source: str):
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as tmp:
-        directory = Path(tmp)
-        (directory / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
-        (directory / "Pulumi.production.yaml").write_text("config:\n  aws:region: eu-west-1\n")
-        (directory / "__main__.py").write_text(source)
-        return synthesize("production", program_dir=directory)
-
-
-WIRING_PROGRAM = """
+WIRING_PROGRAM = (
+    DEMO_SECRETS
+    + """
 from components.execution_role import EcsExecutionRole, EcsExecutionRoleArgs
-from components.secrets import ApplicationSecrets, ApplicationSecretsArgs
 from components.task_definition import ApplicationTaskDefinition, ApplicationTaskDefinitionArgs
-from settings.model import DatabaseSettings, RotationSettings
-from stack_model.naming import StackNames
 
-database = DatabaseSettings(host="db.example.com", port=5432, name="demo", username="demo",
-                            engine="postgres", password_length=20)
-
-def secrets(name, app):
-    return ApplicationSecrets(name, ApplicationSecretsArgs(
-        names=StackNames(app, "production"), region="us-east-1", database=database, jwt_bytes=32,
-        rotation_jwt="initial", jwt_key_generation=0, rotation_database="initial",
-        rotation=RotationSettings.manual(), customer_managed_key=False,
-        recovery_window_in_days=30, protect=True))
-
-first, second = secrets("first", "one"), secrets("second", "two")
+first, second = demo_secrets("first", "one"), demo_secrets("second", "two")
 role = EcsExecutionRole("role", EcsExecutionRoleArgs(names=StackNames("demo", "production")))
 entries = [first.access.container_secret("A", "app", "jwt_secret_key"),
            first.access.container_secret("B", "db", "password"),
@@ -276,10 +249,11 @@ ApplicationTaskDefinition("task", ApplicationTaskDefinitionArgs(
     container_secrets=entries, cpu=256, memory=512, container_port=8080,
     log_retention_in_days=30))
 """
+)
 
 
 def test_wiring_container_secrets_grants_the_role_exactly_their_secrets_once_each():
-    result = _run_program(WIRING_PROGRAM)
+    result = run_program(WIRING_PROGRAM)
     policies = result.resources_of("aws:iam/rolePolicy:RolePolicy")
     # Two entries read `first`, one reads `second`: one policy per secrets component.
     assert sorted(p["inputs"]["name"] for p in policies) == [
@@ -300,5 +274,5 @@ def test_wiring_container_secrets_grants_the_role_exactly_their_secrets_once_eac
 
 def test_a_task_without_container_secrets_grants_no_secret_read():
     program = WIRING_PROGRAM.replace("container_secrets=entries", "container_secrets=[]")
-    result = _run_program(program)
+    result = run_program(program)
     assert result.resources_of("aws:iam/rolePolicy:RolePolicy") == []
