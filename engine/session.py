@@ -193,4 +193,8 @@ class EngineSession:
             timeout=timeout,
             check=False,
         )
-        return Result(tuple(args), done.returncode, done.stdout, done.stderr)
+        stderr = done.stderr
+        if done.returncode != 0 and (errors := self.moto.errors()):
+            # A stand-in's "500 Internal Server Error" is a traceback in the emulator's log.
+            stderr += f"\n--- the emulator's error log ---\n{errors}"
+        return Result(tuple(args), done.returncode, done.stdout, stderr)

@@ -1,14 +1,19 @@
 """The tests' moto server (tests/support/aws_emulator.py) as a process: it tells its parent the
-port it bound, and it does not outlive a test run that died without stopping it."""
+port it bound, it does not outlive a test run that died without stopping it, and the traceback
+behind a 500 is kept where a failing test can show it."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from conftest import ROOT
+
+from tests.support.aws_emulator import MotoServer
 
 DIES_WITHOUT_STOPPING = """
 import os
@@ -41,3 +46,41 @@ def test_a_server_whose_test_process_died_ends_too():
     while _running(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _running(pid), f"moto server {pid} outlived the process that started it"
+
+
+def _unimplemented_action(endpoint: str) -> int:
+    """An action moto does not implement: it answers 500, a bare "Internal Server Error"."""
+    request = urllib.request.Request(
+        endpoint,
+        data=b"{}",
+        method="POST",
+        headers={
+            "X-Amz-Target": "secretsmanager.NoSuchAction",
+            "Content-Type": "application/x-amz-json-1.1",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/"
+            "secretsmanager/aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10).close()
+    except urllib.error.HTTPError as error:
+        return error.code
+    return 200
+
+
+def test_the_traceback_behind_a_500_is_kept_and_goes_with_the_server():
+    server = MotoServer().start()
+    try:
+        assert _unimplemented_action(server.endpoint) == 500
+        # The server logs the error after it has answered.
+        deadline = time.monotonic() + 10
+        while "Traceback" not in server.errors() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "Traceback" in server.errors()
+        assert "no_such_action action has not been implemented" in server.errors()
+        # Errors only: not a line per request.
+        server.reset()
+        assert "/moto-api/reset" not in server.errors()
+    finally:
+        server.stop()
+    assert not Path(server.error_log).exists()

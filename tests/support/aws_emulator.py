@@ -10,6 +10,7 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.request
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tests.support.function_stub import HANDLER, LAMBDA_TRUST, RUNTIME, code_that_does_nothing
+from tests.support.moto_server import ERROR_LOG_VARIABLE
 
 REGION = "us-east-1"
 
@@ -48,13 +50,21 @@ class MotoServer:
         self.port = 0
         self.endpoint = ""
         self.process: subprocess.Popen | None = None
+        self.error_log = ""
         # The stack the tests share, and whether a test changed the emulator since it was made.
         self.deployed: DeployedStack | None = None
         self.dirty = False
 
     def start(self) -> MotoServer:
         root = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "PYTHONPATH": root}
+        handle, self.error_log = tempfile.mkstemp(prefix="moto-errors-", suffix=".log")
+        os.close(handle)
+        env = {
+            **os.environ,
+            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+            "PYTHONPATH": root,
+            ERROR_LOG_VARIABLE: self.error_log,
+        }
         # moto's server with its Secrets Manager corrected where it departs from AWS's documented
         # stage handling (tests/support/moto_server.py); it binds a port of its own choosing and
         # prints it first, so no other process can hold the port it was told to use.
@@ -95,6 +105,16 @@ class MotoServer:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        if self.error_log:
+            Path(self.error_log).unlink(missing_ok=True)
+
+    def errors(self, limit: int = 4000) -> str:
+        """The end of what the server logged as errors: the tracebacks behind its 500s, which a
+        client sees only as "Internal Server Error"."""
+        try:
+            return Path(self.error_log).read_text(errors="replace")[-limit:]
+        except (FileNotFoundError, TypeError):
+            return ""
 
     def client(self, service: str, region: str = REGION):
         import boto3

@@ -24,6 +24,8 @@ from __future__ import annotations
 import sys
 
 MOTO_VERSION = "5.2.5"
+# The file the server writes its errors to (tracebacks of the requests it answered with a 500).
+ERROR_LOG_VARIABLE = "MOTO_ERROR_LOG"
 
 
 def _patch() -> None:
@@ -100,6 +102,7 @@ def main() -> None:
     binding port 0 (the engine tier's gRPC servers do, dozens of times a second); the parent
     would then talk to that process, or to another test's emulator."""
     _patch()
+    import logging
     import os
     import signal
     import threading
@@ -116,11 +119,13 @@ def main() -> None:
     # moto builds some URLs it answers with (SQS queue URLs, for one) from MOTO_PORT.
     os.environ["MOTO_PORT"] = str(server.port)
     print(server.port, flush=True)
-    # Nothing else goes to the parent's pipes: they are read at start only, and a full pipe would
-    # block the server (werkzeug logs every request on stderr).
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.dup2(devnull, sys.stderr.fileno())
+    # Nothing else goes to the parent's pipe (read at start only: a full pipe would block the
+    # server). Errors go to the log file the parent named, where a failing test can show them: a
+    # 500 is the server's traceback, which the client never sees. Not werkzeug's line per request.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    log = os.open(os.environ.get(ERROR_LOG_VARIABLE) or os.devnull, os.O_WRONLY | os.O_APPEND)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    os.dup2(log, sys.stderr.fileno())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # The parent holds this process's stdin open for as long as it lives: end of file means it is
     # gone (a crashed or killed test run), and an emulator nobody can stop must not outlive it.
