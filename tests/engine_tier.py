@@ -84,8 +84,10 @@ def up_as_an_operator_would(
         done = engine.pulumi(project, "up", "--stack", stack, "--yes", "--skip-preview")
         if done.returncode == 0:
             return
-        assert "InvalidTargetBucketForLogging" in done.stdout, done.stdout[-3000:]
-        assert re.search(r"\+ \d+ created", done.stdout), done.stdout[-3000:]
+        # stderr ends with the emulator's error log, if it logged any.
+        shown = done.stdout[-3000:] + done.stderr[-4000:]
+        assert "InvalidTargetBucketForLogging" in done.stdout, shown
+        assert re.search(r"\+ \d+ created", done.stdout), shown
     engine.pulumi(project, "up", "--stack", stack, "--yes", "--skip-preview").check()
 
 
