@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -87,3 +88,14 @@ def pytest_collection_modifyitems(items):
         return 1 if item.get_closest_marker("manual_scheme") else 0
 
     items.sort(key=group)
+
+
+def pytest_collection_finish(session):
+    """Once every test module is imported (pulumi_aws alone is some hundred thousand objects that
+    live as long as the process), the collector stops walking them: frozen, they are left out of
+    every later collection. And it collects less often: a synth allocates asyncio tasks and
+    futures by the thousand, and each default gen-0 threshold of 700 triggered a pass.
+    As tools/synth.py does for one render (there, the collector is off)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
