@@ -11,6 +11,7 @@ programs to run (this working tree, an earlier commit, an example), never the ch
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 from engine import layout
 from engine.launcher import SHARED_SERVER
 from harness.git_tree import export_commit
-from tests.support.aws_emulator import MotoServer, emulator_env
+from tests.support.aws_emulator import MotoServer, emulator_env, leased_emulator
 
 PASSPHRASE = "engine-tier-passphrase"
 
@@ -64,8 +65,8 @@ class EngineSession:
     def __init__(self, moto: MotoServer | None = None):
         if not (layout.CLI.exists() and (layout.BIN_DIR / "pulumi").exists()):
             raise EngineNotReady("the engine tier is not built: run `make engine`")
-        self._own_moto = moto is None
         self.moto = moto
+        self._resources = contextlib.ExitStack()
         self.root = Path(tempfile.mkdtemp(prefix="engine-"))
         self.home = self.root / "pulumi-home"
         self.home.mkdir()
@@ -79,7 +80,7 @@ class EngineSession:
 
     def __enter__(self) -> EngineSession:
         if self.moto is None:
-            self.moto = MotoServer().start()
+            self.moto = self._resources.enter_context(leased_emulator())
         # One language server for every program this session runs (engine/program_host.py).
         self._host = subprocess.Popen(
             [sys.executable, "-P", "-m", "engine.program_host"],
@@ -95,8 +96,7 @@ class EngineSession:
         if self._host is not None:
             self._host.stdin.close()
             self._host.wait(timeout=30)
-        if self._own_moto and self.moto is not None:
-            self.moto.stop()
+        self._resources.close()  # gives the emulator back, if the session leased it
         shutil.rmtree(self.root, ignore_errors=True)
 
     def env(self, cwd: Path | None = None) -> dict[str, str]:

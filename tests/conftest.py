@@ -15,6 +15,7 @@ import pytest
 from engine_tier import engine  # noqa: F401
 
 from harness.synth import ROOT, SynthResult, synthesize
+from tests.support.aws_emulator import stop_emulators
 
 
 @cache
@@ -53,6 +54,14 @@ def synth(
 def secret_json(result: SynthResult, secret_name: str) -> dict:
     version = result.version_of(secret_name)
     return json.loads(version["inputs"]["secretString"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _emulators_end_with_the_session():
+    """The moto servers this worker's test modules leased one after the other
+    (tests/support/aws_emulator.py, leased_emulator) stop with the session."""
+    yield
+    stop_emulators()
 
 
 @pytest.fixture(scope="session")

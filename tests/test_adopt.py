@@ -17,7 +17,7 @@ from conftest import ROOT
 
 from harness.synth import synthesize
 from stack_model.naming import StackNames
-from tests.support.aws_emulator import REGION, MotoServer, emulator_env
+from tests.support.aws_emulator import REGION, emulator_env, leased_emulator
 
 ACCOUNT = "123456789012"
 JWT = "q4V0JmYwZ0bXcGk1R2xQb2xXc2V2Z3ZkN3d0eFpZYVE="  # 32 bytes, base64, as the script made it
@@ -26,9 +26,8 @@ PASSWORD = "Xq7Lm2Pz9Rk4Tw8Vb3Nd"  # 20 characters, as the script made it
 
 @pytest.fixture(scope="module")
 def moto():
-    server = MotoServer().start()
-    yield server
-    server.stop()
+    with leased_emulator() as server:
+        yield server
 
 
 def _values(names: StackNames, **overrides) -> tuple[dict, dict]:

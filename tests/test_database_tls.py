@@ -19,7 +19,7 @@ from conftest import ROOT, synth
 
 from manage_secrets.database import Address, Tls, connect
 from stack_model.naming import StackNames
-from tests.support.aws_emulator import MotoServer, deploy, emulator_env
+from tests.support.aws_emulator import deploy, emulator_env, leased_emulator
 from tests.support.postgres_server import PostgresServer
 from tests.support.tls_postgres import CertificateAuthority, TlsPostgresServer, server_binaries
 
@@ -43,8 +43,7 @@ def setup(tmp_path_factory):
     (folder / "bundle.pem").write_bytes(ca.pem())
     (folder / "stranger.pem").write_bytes(stranger.pem())
     password = random_source.token_urlsafe(24)
-    moto = MotoServer().start()
-    try:
+    with leased_emulator() as moto:
         master = moto.client("secretsmanager").create_secret(
             Name="rds!db-tls", SecretString=json.dumps({"username": MASTER, "password": password})
         )["ARN"]
@@ -62,8 +61,6 @@ def setup(tmp_path_factory):
             session.run(f'CREATE DATABASE "{dbname}"')
             session.close()
             yield folder, moto, right, wrong, plaintext, deployed
-    finally:
-        moto.stop()
 
 
 def _bootstrap(setup, port: int, *options: str) -> subprocess.CompletedProcess:

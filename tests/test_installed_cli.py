@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from tests.support.aws_emulator import MotoServer, emulator_env
+from tests.support.aws_emulator import emulator_env, leased_emulator
 from tests.support.fresh_venv import fresh_venv
 
 RECORDER = """#!{python}
@@ -57,15 +57,16 @@ def installed(tmp_path_factory):
 @pytest.fixture(scope="module")
 def emulator():
     """A manual-scheme db-credentials (rotate-db asks Secrets Manager which scheme it is)."""
-    server = MotoServer().start()
-    server.client("secretsmanager").create_secret(
-        Name="programador-musical-production-db-credentials", SecretString="{}"
-    )
-    server.client("ssm").put_parameter(
-        Name="/programador-musical/production/jwt_secret_key", Value="k" * 40, Type="SecureString"
-    )
-    yield server
-    server.stop()
+    with leased_emulator() as server:
+        server.client("secretsmanager").create_secret(
+            Name="programador-musical-production-db-credentials", SecretString="{}"
+        )
+        server.client("ssm").put_parameter(
+            Name="/programador-musical/production/jwt_secret_key",
+            Value="k" * 40,
+            Type="SecureString",
+        )
+        yield server
 
 
 def _run(environment: Path, cwd: Path, *args: str, extra_env: dict | None = None):

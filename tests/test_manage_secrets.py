@@ -20,11 +20,11 @@ from conftest import ROOT, synth
 from tests.support.aws_emulator import (
     REGION,
     FaultServer,
-    MotoServer,
     PolicySimulator,
     RunningTasks,
     deploy,
     emulator_env,
+    leased_emulator,
 )
 
 APP = "programador-musical-production-app-secrets"
@@ -33,11 +33,10 @@ PREFIX = "programador-musical-production"
 COMMON = ["--stack", "production", "--cwd", str(ROOT)]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def moto():
-    server = MotoServer().start()
-    yield server
-    server.stop()
+    with leased_emulator() as server:
+        yield server
 
 
 @pytest.fixture()

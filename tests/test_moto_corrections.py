@@ -7,15 +7,14 @@ from __future__ import annotations
 import pytest
 
 from stack_model.policy_documents import AWS_MANAGED_POLICIES_ATTACHED
-from tests.support.aws_emulator import MotoServer
+from tests.support.aws_emulator import leased_emulator
 from tests.support.function_stub import HANDLER, LAMBDA_TRUST, RUNTIME, code_that_does_nothing
 
 
 @pytest.fixture(scope="module")
 def moto():
-    server = MotoServer().start()
-    yield server
-    server.stop()
+    with leased_emulator() as server:
+        yield server
 
 
 def _secret_with_a_function(moto, name: str) -> tuple[str, str]:

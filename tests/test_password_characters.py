@@ -12,7 +12,7 @@ from conftest import synth
 from engine.providers.random import generate_password
 from harness.change_plan import plan
 from stack_model.rotation import ROTATION_EXCLUDE_CHARACTERS
-from tests.support.aws_emulator import MotoServer
+from tests.support.aws_emulator import leased_emulator
 
 DRAWS = 400
 
@@ -31,9 +31,8 @@ def test_no_first_password_holds_an_excluded_character():
 
 @pytest.fixture(scope="module")
 def moto():
-    server = MotoServer().start()
-    yield server
-    server.stop()
+    with leased_emulator() as server:
+        yield server
 
 
 def test_no_rotated_password_holds_an_excluded_character(moto):

@@ -10,7 +10,7 @@ import secrets as random_source
 import pytest
 
 from tests.support import long_lived_tasks
-from tests.support.aws_emulator import MotoServer
+from tests.support.aws_emulator import leased_emulator
 from tests.support.postgres_server import PostgresServer
 from tests.support.rotation_lab import (
     MASTER_USER,
@@ -53,15 +53,11 @@ def test_long_lived_tasks_fail_without_restarts_and_never_with_them():
 @pytest.fixture(scope="module")
 def lab():
     master_password = random_source.token_urlsafe(24)
-    moto = MotoServer().start()
-    try:
-        with PostgresServer(MASTER_USER, master_password) as database:
-            lab = Lab(moto, database, master_password)
-            # The master secret holds a wrong password at first: the test fixes it later.
-            lab.deployed, lab.master_arn = deploy_managed(lab, "not-it")
-            yield lab
-    finally:
-        moto.stop()
+    with leased_emulator() as moto, PostgresServer(MASTER_USER, master_password) as database:
+        lab = Lab(moto, database, master_password)
+        # The master secret holds a wrong password at first: the test fixes it later.
+        lab.deployed, lab.master_arn = deploy_managed(lab, "not-it")
+        yield lab
 
 
 def test_bootstrap_db_user_creates_the_first_user_once_and_refuses_bad_input(lab):

@@ -31,7 +31,13 @@ from manage_secrets.database import PLAINTEXT_VARIABLE, Address, Tls, can_sign_i
 from stack_model.naming import StackNames
 from stack_model.rotation import ROTATION_EXCLUDE_CHARACTERS
 from stack_model.secret_shapes import database_url
-from tests.support.aws_emulator import DeployedStack, MotoServer, deploy, emulator_env
+from tests.support.aws_emulator import (
+    DeployedStack,
+    MotoServer,
+    deploy,
+    emulator_env,
+    leased_emulator,
+)
 from tests.support.postgres_server import PostgresServer
 from tests.support.rotation_driver import AlternatingUsersRotation
 
@@ -212,14 +218,10 @@ def run_previous_scheme(lab: Lab, rotations: int) -> Tally:
 
 
 def with_servers(scheme: Callable[[Lab, int], Tally], rotations: int) -> Tally:
-    """One scheme over `rotations` rotations, on servers of its own."""
+    """One scheme over `rotations` rotations, on an empty emulator and a database of its own."""
     master_password = random_source.token_urlsafe(24)
-    moto = MotoServer().start()
-    try:
-        with PostgresServer(MASTER_USER, master_password) as database:
-            return scheme(Lab(moto, database, master_password), rotations)
-    finally:
-        moto.stop()
+    with leased_emulator() as moto, PostgresServer(MASTER_USER, master_password) as database:
+        return scheme(Lab(moto, database, master_password), rotations)
 
 
 def compare(rotations: int) -> tuple[Tally, Tally]:
