@@ -1,6 +1,7 @@
 """The tests' moto server (tests/support/aws_emulator.py) as a process: it tells its parent the
-port it bound, it does not outlive a test run that died without stopping it, and the traceback
-behind a 500 is kept where a failing test can show it."""
+port it bound, it does not outlive a test run that died without stopping it, the traceback
+behind a 500 is kept where a failing test can show it, and a leased server is empty and never
+handed to two users at once."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from tests.support.aws_emulator import MotoServer
+from tests.support.aws_emulator import MotoServer, leased_emulator
 
 DIES_WITHOUT_STOPPING = """
 import os
-from tests.support.aws_emulator import MotoServer
+from tests.support.aws_emulator import MotoServer, leased_emulator
 server = MotoServer().start()
 print(server.process.pid, server.port, flush=True)
 os._exit(1)
@@ -84,3 +85,14 @@ def test_the_traceback_behind_a_500_is_kept_and_goes_with_the_server():
     finally:
         server.stop()
     assert not Path(server.error_log).exists()
+
+
+def test_a_lease_gets_an_empty_server_that_no_other_lease_holds():
+    with leased_emulator() as first:
+        first.client("secretsmanager").create_secret(Name="left-behind", SecretString="x")
+        with leased_emulator() as second:
+            assert second is not first
+    with leased_emulator() as again:
+        assert again is first  # given back, and reused
+        assert again.client("secretsmanager").list_secrets()["SecretList"] == []
+        assert again.deployed is None and not again.dirty
