@@ -25,6 +25,7 @@ from engine import layout
 from engine.launcher import SHARED_SERVER
 from harness.git_tree import export_commit
 from tests.support.aws_emulator import MotoServer, emulator_env, leased_emulator
+from tests.support.pool import Pool
 
 PASSPHRASE = "engine-tier-passphrase"
 
@@ -61,6 +62,43 @@ def _working_tree_files(root: Path) -> list[str]:
     return [name for name in listed.decode().split("\0") if name and (root / name).is_file()]
 
 
+@dataclass
+class _ProgramHost:
+    process: subprocess.Popen
+    address: str
+
+
+def _start_program_host() -> _ProgramHost:
+    process = subprocess.Popen(
+        [sys.executable, "-P", "-m", "engine.program_host"],
+        env={**os.environ, "PYTHONPATH": str(layout.ROOT)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return _ProgramHost(process, f"127.0.0.1:{process.stdout.readline().strip()}")
+
+
+def _stop_program_host(host: _ProgramHost) -> None:
+    host.process.stdin.close()  # the host serves until its stdin closes
+    host.process.wait(timeout=30)
+
+
+# The host forgets each program's modules before the next run, so sessions of one process can
+# share it: a new one cost a second of Python and of importing the SDKs in each test module.
+_PROGRAM_HOSTS: Pool[_ProgramHost] = Pool(
+    start=_start_program_host,
+    ready=lambda host: None,
+    alive=lambda host: host.process.poll() is None,
+    stop=_stop_program_host,
+)
+
+
+def stop_program_hosts() -> None:
+    """Stops the program hosts this process's sessions started."""
+    _PROGRAM_HOSTS.stop_all()
+
+
 class EngineSession:
     def __init__(self, moto: MotoServer | None = None):
         if not (layout.CLI.exists() and (layout.BIN_DIR / "pulumi").exists()):
@@ -75,28 +113,17 @@ class EngineSession:
         # stack name), unless it is given another copy's: a consumer and the stack it references.
         self._backends: dict[Path, Path] = {}
         self._copies = 0
-        self._host: subprocess.Popen | None = None
         self._host_address = ""
 
     def __enter__(self) -> EngineSession:
         if self.moto is None:
             self.moto = self._resources.enter_context(leased_emulator())
         # One language server for every program this session runs (engine/program_host.py).
-        self._host = subprocess.Popen(
-            [sys.executable, "-P", "-m", "engine.program_host"],
-            env={**os.environ, "PYTHONPATH": str(layout.ROOT)},
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self._host_address = f"127.0.0.1:{self._host.stdout.readline().strip()}"
+        self._host_address = self._resources.enter_context(_PROGRAM_HOSTS.lease()).address
         return self
 
     def __exit__(self, *exc) -> None:
-        if self._host is not None:
-            self._host.stdin.close()
-            self._host.wait(timeout=30)
-        self._resources.close()  # gives the emulator back, if the session leased it
+        self._resources.close()  # gives back the program host, and the emulator if leased
         shutil.rmtree(self.root, ignore_errors=True)
 
     def env(self, cwd: Path | None = None) -> dict[str, str]:

@@ -14,6 +14,7 @@ import pytest
 # The engine tier's fixture (`engine`: one EngineSession per test module).
 from engine_tier import engine  # noqa: F401
 
+from engine.session import stop_program_hosts
 from harness.synth import ROOT, SynthResult, synthesize
 from tests.support.aws_emulator import stop_emulators
 
@@ -57,11 +58,12 @@ def secret_json(result: SynthResult, secret_name: str) -> dict:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _emulators_end_with_the_session():
-    """The moto servers this worker's test modules leased one after the other
-    (tests/support/aws_emulator.py, leased_emulator) stop with the session."""
+def _pooled_servers_end_with_the_session():
+    """The moto servers and program hosts this worker's test modules leased one after the other
+    (tests/support/pool.py) stop with the session."""
     yield
     stop_emulators()
+    stop_program_hosts()
 
 
 @pytest.fixture(scope="session")

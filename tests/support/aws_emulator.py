@@ -4,7 +4,6 @@ or IAM denials of the caller)."""
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import json
 import os
@@ -15,13 +14,13 @@ import sys
 import tempfile
 import threading
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from tests.support.function_stub import HANDLER, LAMBDA_TRUST, RUNTIME, code_that_does_nothing
 from tests.support.moto_server import ERROR_LOG_VARIABLE
+from tests.support.pool import Pool
 
 REGION = "us-east-1"
 
@@ -140,41 +139,24 @@ class MotoServer:
         return self._clients[service, region]
 
 
-_POOL_LOCK = threading.Lock()
-_IDLE: list[MotoServer] = []
-_STARTED: list[MotoServer] = []
+_EMULATORS: Pool[MotoServer] = Pool(
+    start=lambda: MotoServer().start(),
+    ready=MotoServer.reset,
+    alive=lambda server: server.process.poll() is None,
+    stop=MotoServer.stop,
+)
 
 
-@contextlib.contextmanager
-def leased_emulator() -> Iterator[MotoServer]:
+def leased_emulator() -> contextlib.AbstractContextManager[MotoServer]:
     """An empty moto server for as long as the `with` lasts: one an earlier lease in this process
     gave back, reset (a hundredth of a second), else a new one (0.4 s to start, then about 1.5 s
     of moto's lazy loading on first use, in each test module that had a server of its own)."""
-    with _POOL_LOCK:
-        server = _IDLE.pop() if _IDLE else None
-    if server is None:
-        server = MotoServer().start()
-        with _POOL_LOCK:
-            if not _STARTED:
-                atexit.register(stop_emulators)
-            _STARTED.append(server)
-    server.reset()
-    try:
-        yield server
-    finally:
-        if server.process.poll() is None:
-            with _POOL_LOCK:
-                _IDLE.append(server)
+    return _EMULATORS.lease()
 
 
 def stop_emulators() -> None:
     """Stops every server this process's leases started."""
-    with _POOL_LOCK:
-        started = list(_STARTED)
-        _STARTED.clear()
-        _IDLE.clear()
-    for server in started:
-        server.stop()
+    _EMULATORS.stop_all()
 
 
 @dataclass
