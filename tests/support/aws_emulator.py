@@ -118,9 +118,11 @@ class MotoServer:
     def errors(self, limit: int = 4000) -> str:
         """The end of what the server logged as errors: the tracebacks behind its 500s, which a
         client sees only as "Internal Server Error"."""
+        if not self.error_log:
+            return ""
         try:
             return Path(self.error_log).read_text(errors="replace")[-limit:]
-        except (FileNotFoundError, TypeError):
+        except FileNotFoundError:  # stopped
             return ""
 
     def client(self, service: str, region: str = REGION):
