@@ -89,25 +89,23 @@ def run_synth(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 
 def pytest_collection_modifyitems(items):
-    """The modules of the slow tiers (engine, postgres: 10 to 60 s each) first, so xdist hands
-    them out before the quick ones, which then fill the workers' ends instead of one slow module
-    running alone at the end of the run (make test: about 20 s of one worker's time).
+    """The long modules first, longest first (the seconds their `heavy` marker gives: about what
+    each takes on two cores), so xdist (told to keep this order, pytest.ini) hands them out before
+    the quick ones, which then fill the workers' ends; by default it hands out modules by their
+    number of tests, and a long module with few tests (the engine tier's) ran alone at the end.
+    A wrong estimate costs time, never a result.
 
     Within a module, tests that change the shared emulator run after those that only read it, so
     the one deployment serves as many tests as possible (order within each group is kept); in
     between, those that read it with the rotation cancelled (the manual scheme)."""
-    slow_modules = {
-        item.module.__name__
-        for item in items
-        if item.get_closest_marker("engine") or item.get_closest_marker("postgres")
-    }
 
-    def order(item) -> tuple[bool, int]:
+    def order(item) -> tuple[float, int]:
+        heavy = item.get_closest_marker("heavy")
         if item.get_closest_marker("mutates"):
             group = 2
         else:
             group = 1 if item.get_closest_marker("manual_scheme") else 0
-        return item.module.__name__ not in slow_modules, group
+        return -(heavy.kwargs["seconds"] if heavy else 0), group
 
     items.sort(key=order)
 

@@ -19,6 +19,8 @@ from harness.synth import synthesize
 from stack_model.naming import StackNames
 from tests.support.aws_emulator import REGION, emulator_env, leased_emulator
 
+pytestmark = pytest.mark.heavy(seconds=9)
+
 ACCOUNT = "123456789012"
 JWT = "q4V0JmYwZ0bXcGk1R2xQb2xXc2V2Z3ZkN3d0eFpZYVE="  # 32 bytes, base64, as the script made it
 PASSWORD = "Xq7Lm2Pz9Rk4Tw8Vb3Nd"  # 20 characters, as the script made it

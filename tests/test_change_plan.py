@@ -13,6 +13,8 @@ from conftest import ROOT, run_synth, synth
 from harness.change_plan import UNKNOWN, format_plan, leaf_changes, plan
 from harness.force_new import FORCE_NEW
 
+pytestmark = pytest.mark.heavy(seconds=8)
+
 KEY = os.urandom(32)
 BYTES = "random:index/randomBytes:RandomBytes"
 VERSION = "aws:secretsmanager/secretVersion:SecretVersion"

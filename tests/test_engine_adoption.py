@@ -18,7 +18,7 @@ from engine.session import Result
 from harness.synth import ROOT
 from stack_model.naming import StackNames
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.heavy(seconds=22)]
 
 NAMES = StackNames("programador-musical", "production")
 # Production's committed config, which the conditions in changes.json are read against.

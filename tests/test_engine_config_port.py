@@ -28,7 +28,7 @@ from harness.sdk_internals import language_server
 from harness.stack_loading import StackRefused, load_stack_config
 from harness.synth import ROOT
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.heavy(seconds=20)]
 
 
 @dataclass(frozen=True)

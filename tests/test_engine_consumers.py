@@ -9,7 +9,7 @@ import json
 import pytest
 from engine_tier import stack_up
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.heavy(seconds=21)]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from engine_tier import preview_json, steps, up_as_an_operator_would
 
 from tests.support.jwt_fleet import TWO_SLOT_RELEASE, Keys, run_fleet
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.heavy(seconds=50)]
 
 GENERATION = 5
 APP = "programador-musical-production-app-secrets"

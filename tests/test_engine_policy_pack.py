@@ -14,7 +14,7 @@ from engine_tier import STACKS
 
 from tools.policy_check import check
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.heavy(seconds=34)]
 
 REPORTED = re.compile(r"- \[(\w+)\]\s+(\S+)\s+\((\S+): (\S+)\)")
 

@@ -19,7 +19,7 @@ from tests.support.rotation_driver import AlternatingUsersRotation
 from tests.support.rotation_function import RotationFunction
 from tests.support.rotation_lab import MASTER_USER, Lab
 
-pytestmark = [pytest.mark.engine, pytest.mark.postgres]
+pytestmark = [pytest.mark.engine, pytest.mark.postgres, pytest.mark.heavy(seconds=33)]
 
 BEFORE_MANAGED_ROTATION = "6abb751"
 SECRET = "programador-musical-production-db-credentials"

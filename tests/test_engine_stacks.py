@@ -16,7 +16,7 @@ from engine_tier import STACKS, preview_json, stack_up, steps
 
 from tests.support.aws_emulator import emulator_env
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.heavy(seconds=39)]
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -15,7 +15,7 @@ from engine_tier import preview_json, steps, up_as_an_operator_would
 from engine.session import EngineSession
 from harness.synth import ROOT
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.heavy(seconds=43)]
 
 UPGRADES = {
     # c5c7c73 gave children logical names of their own, with aliases to the old ones.

@@ -11,6 +11,8 @@ from conftest import ROOT
 
 from tests.support.fresh_venv import fresh_venv
 
+pytestmark = pytest.mark.heavy(seconds=12)
+
 
 @pytest.fixture(scope="module")
 def runtime_only(tmp_path_factory) -> str:

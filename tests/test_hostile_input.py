@@ -19,6 +19,8 @@ from harness.synth import synthesize
 from settings import ConfigError
 from tools.synth import EXIT_CONFIG_ERROR, main
 
+pytestmark = pytest.mark.heavy(seconds=11)
+
 SECRET = "PLAINTEXT-JWT-KEY-0123456789abcdefghijklmnop"
 
 # value -> the key the error must name; exit 2 in every case.

@@ -19,6 +19,8 @@ from conftest import ROOT
 from tests.support.aws_emulator import emulator_env, leased_emulator
 from tests.support.fresh_venv import fresh_venv
 
+pytestmark = pytest.mark.heavy(seconds=10)
+
 RECORDER = """#!{python}
 import json, sys
 with open({log!r}, "a") as log:

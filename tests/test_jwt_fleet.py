@@ -13,6 +13,8 @@ from conftest import ROOT
 
 from tests.support.jwt_fleet import Keys, app_secrets_at, compare, run_fleet
 
+pytestmark = pytest.mark.heavy(seconds=10)
+
 
 @pytest.fixture(scope="module")
 def key_sets():

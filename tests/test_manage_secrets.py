@@ -27,6 +27,8 @@ from tests.support.aws_emulator import (
     leased_emulator,
 )
 
+pytestmark = pytest.mark.heavy(seconds=45)
+
 APP = "programador-musical-production-app-secrets"
 DB = "programador-musical-production-db-credentials"
 PREFIX = "programador-musical-production"

@@ -19,6 +19,8 @@ from pulumi_policy.policy import (
 from stack_model.jwt_key_set import JWT_KEYS
 from tools.policy_check import check, load_rules
 
+pytestmark = pytest.mark.heavy(seconds=6)
+
 rules = load_rules()
 BY_NAME = {policy.name: policy for policy in rules.POLICIES}
 ACCOUNT = "123456789012"

@@ -6,6 +6,7 @@ import base64
 import string
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from stack_model.secret_shapes import (
     RDS_FORBIDDEN_PASSWORD_CHARACTERS,
     database_url,
 )
+
+pytestmark = pytest.mark.heavy(seconds=5)
 
 GENERATOR_ALPHABET = (
     string.ascii_lowercase + string.ascii_uppercase + string.digits + PASSWORD_SPECIAL_CHARACTERS

@@ -14,6 +14,8 @@ from harness.synth import synthesize
 from settings import CONFIG_KEYS, ConfigError
 from settings.declarations import declared
 
+pytestmark = pytest.mark.heavy(seconds=15)
+
 APP, DB = "app-secrets", "db-credentials"
 NASTY = st.sampled_from(
     ["\n", "\r", "\t", " ", "\x00", "\x01", "\x7f", "\u2028", "\u00e9", "\U0001f511"]

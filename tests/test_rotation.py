@@ -26,6 +26,8 @@ from stack_model.jwt_key_set import (
 )
 from stack_model.logical_names import JWT_TWO_SLOT_PARTS
 
+pytestmark = pytest.mark.heavy(seconds=7)
+
 PASSWORD = "random:index/randomPassword:RandomPassword"
 JWT = "random:index/randomBytes:RandomBytes"
 VERSION = "aws:secretsmanager/secretVersion:SecretVersion"

@@ -22,7 +22,7 @@ from tests.support.rotation_lab import (
     with_servers,
 )
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.heavy(seconds=40)]
 
 # Two rotations: the first creates the second user, the second changes the first user's
 # password under a fleet that holds it.

@@ -7,6 +7,8 @@ import json
 import pytest
 from conftest import run_synth
 
+pytestmark = pytest.mark.heavy(seconds=11)
+
 run = run_synth
 
 
