@@ -44,11 +44,15 @@ class Result:
     def json(self):
         return json.loads(self.stdout)
 
+    def tail(self) -> str:
+        """The end of both streams, for a failure's message (stderr ends with the emulator's
+        error log when it logged any)."""
+        return f"{self.stdout[-4000:]}\n{self.stderr[-4000:]}"
+
     def check(self) -> Result:
         if self.returncode != 0:
             raise AssertionError(
-                f"pulumi {' '.join(self.args)} failed ({self.returncode}):\n"
-                f"{self.stdout[-4000:]}\n{self.stderr[-4000:]}"
+                f"pulumi {' '.join(self.args)} failed ({self.returncode}):\n{self.tail()}"
             )
         return self
 

@@ -87,10 +87,8 @@ def up_as_an_operator_would(
         done = engine.pulumi(project, *up)
         if done.returncode == 0:
             return
-        # stderr ends with the emulator's error log, if it logged any.
-        shown = done.stdout[-3000:] + done.stderr[-4000:]
-        assert "InvalidTargetBucketForLogging" in done.stdout, shown
-        assert re.search(r"\+ \d+ created", done.stdout), shown
+        assert "InvalidTargetBucketForLogging" in done.stdout, done.tail()
+        assert re.search(r"\+ \d+ created", done.stdout), done.tail()
     engine.pulumi(project, *up).check()
 
 
@@ -98,7 +96,5 @@ def preview_json(engine: EngineSession, project: Path, stack: str, *extra: str) 
     done = engine.pulumi(project, "preview", "--stack", stack, "--json", *extra)
     document = done.json() if done.stdout.strip().startswith("{") else {}
     if done.returncode != 0:
-        raise AssertionError(
-            f"preview failed ({done.returncode}): {done.stdout[-3000:]}{done.stderr}"
-        )
+        raise AssertionError(f"preview failed ({done.returncode}): {done.tail()}")
     return document

@@ -79,7 +79,7 @@ def _emulator(engine) -> dict:
 
 def test_up_then_preview_expects_no_changes(engine, deployed):
     done = engine.pulumi(deployed, "preview", "--stack", "production", "--expect-no-changes")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-4000:]
+    assert done.returncode == 0, done.tail()
     assert re.search(r"\n\s+\d+ unchanged\n", done.stdout)
 
 
