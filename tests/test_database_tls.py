@@ -23,11 +23,7 @@ from tests.support.aws_emulator import deploy, emulator_env, leased_emulator
 from tests.support.postgres_server import PostgresServer
 from tests.support.tls_postgres import CertificateAuthority, TlsPostgresServer, server_binaries
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.xdist_group("database_tls"),
-    pytest.mark.heavy(seconds=15),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.heavy(seconds=15)]
 
 NAMES = StackNames("programador-musical", "production")
 MASTER = "pm_admin"
