@@ -43,6 +43,27 @@ def forget_root_stack() -> None:
     runtime_settings.ROOT.set(None)
 
 
+_REPORTED = "_reported_by_the_offline_synth"
+
+
+def report_once(error: BaseException) -> None:
+    """A failed registration sets its error on every output future of the resources waiting on
+    it, and `pulumi.runtime.test` drops those futures at the next synth (runtime/mocks.py, test).
+    asyncio then logs each one as "Future exception was never retrieved" when it is collected:
+    hundreds of copies of a traceback the caller is already handling. In a real `pulumi preview`
+    the language host exits instead. Marks `error` (exceptions take attributes but no weak
+    references) so the loop's handler leaves out those copies and passes on everything else."""
+    setattr(error, _REPORTED, True)
+    loop = _ensure_event_loop()
+    if loop.get_exception_handler() is not _drop_reported_copies:
+        loop.set_exception_handler(_drop_reported_copies)
+
+
+def _drop_reported_copies(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    if not getattr(context.get("exception"), _REPORTED, False):
+        loop.default_exception_handler(context)
+
+
 def thread_event_loop() -> asyncio.AbstractEventLoop:
     """The event loop MockMonitor gives the current executor thread (runtime/sync_await.py)."""
     return _ensure_event_loop()

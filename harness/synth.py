@@ -103,6 +103,7 @@ def synthesize(
     from harness.sdk_internals import (
         SECRET_SIGNATURE,
         forget_root_stack,
+        report_once,
         without_source_positions,
     )
 
@@ -137,7 +138,11 @@ def synthesize(
     # pulumi.runtime.test runs a function as a program to its end, every registration awaited,
     # after dropping the output tasks a failed earlier synth in this process left queued.
     with language_host_config(config), without_source_positions():
-        pulumi.runtime.test(run_program)()
+        try:
+            pulumi.runtime.test(run_program)()
+        except Exception as error:
+            report_once(error)
+            raise
 
     exported: dict[str, tuple[Any, bool]] = {}
 

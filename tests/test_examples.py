@@ -3,11 +3,14 @@ outputs through StackReference, so a renamed or de-secreted output breaks them h
 
 from __future__ import annotations
 
+import gc
 import json
+import logging
 
 import pytest
 from conftest import ROOT, synth
 
+from harness.sdk_internals import thread_event_loop
 from harness.synth import synthesize
 
 REFERENCE = "programador-musical/programador-musical/production"
@@ -113,6 +116,34 @@ def test_a_renamed_output_breaks_the_consumer(secrets_stack, example, output, co
             program_dir=ROOT / "examples" / example,
             stack_references={REFERENCE: renamed},
         )
+
+
+def test_a_failed_synth_reports_its_error_once_and_asyncio_keeps_reporting_others(
+    secrets_stack, caplog
+):
+    """The resources waiting on a missing output each hold its error; asyncio logged every one
+    of them when collected ("Future exception was never retrieved", 172 tracebacks on a test
+    worker's stderr)."""
+    renamed = type(secrets_stack)(**{**secrets_stack.__dict__})
+    renamed.outputs = {
+        (f"{name}Renamed" if name == "dbCredentialsArn" else name): value
+        for name, value in secrets_stack.outputs.items()
+    }
+    caplog.set_level(logging.ERROR, logger="asyncio")
+    with pytest.raises(KeyError, match="dbCredentialsArn"):
+        consumer("database", renamed, config={})
+    consumer("database", secrets_stack)  # drops what the failed synth left queued
+    gc.collect()
+    assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []
+
+    unrelated = thread_event_loop().create_future()
+    unrelated.set_exception(RuntimeError("not the synth's"))
+    del unrelated
+    gc.collect()
+    [reported] = [r.getMessage() for r in caplog.records]
+    assert (
+        reported.startswith("Future exception was never retrieved") and "not the synth" in reported
+    )
 
 
 @pytest.mark.parametrize("example", ["database", "service"])
