@@ -13,7 +13,7 @@ from conftest import ROOT
 
 from tests.support.jwt_fleet import Keys, app_secrets_at, compare, run_fleet
 
-pytestmark = pytest.mark.heavy(seconds=10)
+pytestmark = pytest.mark.heavy(seconds=5)
 
 
 @pytest.fixture(scope="module")

@@ -115,7 +115,10 @@ def run_fleet(deployments: list[Keys], seed: int = 7) -> Outcome:
     return outcome
 
 
+# A release's tree, rendered by its own harness in a process of its own. A one-shot process, so
+# without cyclic GC, as tools/synth.py runs (a third of a synth's time goes to it otherwise).
 RENDER = """
+import gc; gc.disable()
 import json, sys
 try:
     from harness.synth import synthesize
@@ -130,15 +133,23 @@ print(json.dumps(out))
 
 
 def app_secrets_at(generations: list[int], ref: str | None = None) -> dict[int, dict]:
-    """app-secrets of production at each generation, rendered by this tree (ref None) or by
-    the tree of `ref`, exported from git, with its own harness."""
+    """app-secrets of production at each generation, rendered by this tree (ref None, in this
+    process) or by the tree of `ref`, exported from git, with its own harness."""
+    if ref is None:
+        from harness.synth import synthesize
+
+        return {
+            generation: json.loads(
+                synthesize(
+                    "production", {"jwtKeyGeneration": str(generation)}, show_secrets=True
+                ).version_of(APP_SECRETS)["inputs"]["secretString"]
+            )
+            for generation in generations
+        }
     with tempfile.TemporaryDirectory(prefix="jwt-fleet-") as directory:
-        tree = ROOT
-        if ref is not None:
-            tree = export_commit(ROOT, ref, Path(directory))
         done = subprocess.run(
             [sys.executable, "-c", RENDER, json.dumps(generations), APP_SECRETS],
-            cwd=tree,
+            cwd=export_commit(ROOT, ref, Path(directory)),
             capture_output=True,
             text=True,
             check=True,
