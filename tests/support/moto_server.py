@@ -13,10 +13,16 @@ exactly in requirements-dev.txt, so each correction is checked against the versi
   next rotation finds a pending version. AWS "creates an AWSPENDING version of the secret and
   then removes it" (RotateSecret, RotateImmediately).
 
-One change is for speed, not fidelity: of AWS's ~1,300 managed policies, moto loads only those the
-stack attaches (AWS_MANAGED_POLICIES_ATTACHED). Loading all of them cost 0.7 s on every reset and
-again on the first IAM call after it; attaching one the stack does not declare fails here with
-NoSuchEntity, which a test would show.
+Three changes are for speed, not fidelity:
+- Of AWS's ~1,300 managed policies, moto loads only those the stack attaches
+  (AWS_MANAGED_POLICIES_ATTACHED). Loading all of them cost 0.7 s on every reset and again on the
+  first IAM call after it; attaching one the stack does not declare fails here with
+  NoSuchEntity, which a test would show.
+- The backend a request's host names is looked up once per host. moto matched every request's
+  host against its list of modules, listing its package directory and testing each entry with
+  stat (about 240 per request). The answer depends on the host and moto's own files alone.
+- The regions of a service are read from botocore once per service. moto caches them per backend
+  object, and a reset makes new ones, so every reset read botocore's endpoint data again.
 """
 
 from __future__ import annotations
@@ -28,8 +34,24 @@ MOTO_VERSION = "5.2.5"
 ERROR_LOG_VARIABLE = "MOTO_ERROR_LOG"
 
 
+def _look_up_once(owner: type, method: str) -> None:
+    """owner.method(self, key) answered once per key, for every instance: for a lookup whose
+    answer depends on the key and moto's own files alone, never on the instance."""
+    look_up = getattr(owner, method)
+    answers: dict = {}
+
+    def once(self, key):
+        if key not in answers:
+            answers[key] = look_up(self, key)
+        return answers[key]
+
+    setattr(owner, method, once)
+
+
 def _patch() -> None:
     import moto
+    from moto.core.base_backend import AccountSpecificBackend
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     from moto.secretsmanager.models import SecretsManagerBackend
 
     if moto.__version__ != MOTO_VERSION:
@@ -60,6 +82,8 @@ def _patch() -> None:
         ]
 
     IAMBackend._init_aws_policies = _init_aws_policies
+    _look_up_once(DomainDispatcherApplication, "get_backend_for_host")
+    _look_up_once(AccountSpecificBackend, "_generate_regions")
     update_stage = SecretsManagerBackend.update_secret_version_stage
     rotate = SecretsManagerBackend.rotate_secret
 
