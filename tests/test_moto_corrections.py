@@ -1,6 +1,7 @@
 """The emulator's Secrets Manager keeps staging labels as AWS documents them
 (tests/support/moto_server.py corrects moto where it does not): each correction is held here to
-what AWS's RotateSecret and UpdateSecretVersionStage pages say."""
+what AWS's RotateSecret and UpdateSecretVersionStage pages say; what it changes for speed still
+answers as moto did."""
 
 from __future__ import annotations
 
@@ -85,3 +86,36 @@ def test_the_managed_policy_the_stack_attaches_is_there_with_awss_document(moto)
     document = iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])
     actions = {a for s in document["PolicyVersion"]["Document"]["Statement"] for a in s["Action"]}
     assert {"ecr:GetAuthorizationToken", "logs:PutLogEvents"} <= actions
+
+
+def test_a_kms_key_whose_private_key_is_made_on_first_use_still_signs_and_encrypts(moto):
+    """The emulator makes a KMS key's private key when an operation first needs it (for speed):
+    an asymmetric key still signs, verifies and gives its public key, the same one each time,
+    and a symmetric key still encrypts."""
+    kms = moto.client("kms")
+    signing = kms.create_key(KeyUsage="SIGN_VERIFY", KeySpec="RSA_2048")["KeyMetadata"]["KeyId"]
+    public_key = kms.get_public_key(KeyId=signing)["PublicKey"]
+    signature = kms.sign(KeyId=signing, Message=b"release", SigningAlgorithm="RSASSA_PSS_SHA_256")[
+        "Signature"
+    ]
+    verified = kms.verify(
+        KeyId=signing,
+        Message=b"release",
+        Signature=signature,
+        SigningAlgorithm="RSASSA_PSS_SHA_256",
+    )
+    assert verified["SignatureValid"]
+    assert kms.get_public_key(KeyId=signing)["PublicKey"] == public_key
+    symmetric = kms.create_key()["KeyMetadata"]["KeyId"]
+    blob = kms.encrypt(KeyId=symmetric, Plaintext=b"value")["CiphertextBlob"]
+    assert kms.decrypt(CiphertextBlob=blob)["Plaintext"] == b"value"
+
+
+def test_requests_reach_the_service_they_name_when_services_alternate(moto):
+    """The emulator looks up the backend of each host once (for speed): requests to different
+    services, one after the other, still reach each its own."""
+    for _ in range(2):
+        assert "SecretList" in moto.client("secretsmanager").list_secrets()
+        assert "Roles" in moto.client("iam").list_roles()
+        assert "Keys" in moto.client("kms").list_keys()
+        assert "Topics" in moto.client("sns").list_topics()
