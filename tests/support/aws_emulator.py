@@ -334,7 +334,11 @@ class _StubAws:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop to look at its flag, which it does once per
+        # poll interval: at the default 0.5 s, every `with FaultServer(...)` ended 0.4 s late.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def answer(self, body: str) -> tuple[int, dict, str]:
         raise NotImplementedError
