@@ -1,6 +1,7 @@
-"""botocore clients with botocore's standard retry mode and its default credential chain; errors
-become CliError. botocore directly, not boto3: boto3 adds nothing these calls use and drags in
-s3transfer and multiprocessing, a third of a read command's start-up."""
+"""botocore clients with botocore's standard retry mode (five attempts in all) unless the user set
+their own, and its default credential chain; errors become CliError. botocore directly, not
+boto3: boto3 adds nothing these calls use and drags in s3transfer and multiprocessing, a third of
+a read command's start-up."""
 
 from __future__ import annotations
 
@@ -27,11 +28,7 @@ class Aws:
         )
         if not self.region:
             raise CliError(EXIT_REGION, "no AWS region: pass --region or set AWS_REGION")
-        self.config = Config(
-            retries={"mode": "standard", "total_max_attempts": 5},
-            connect_timeout=5,
-            read_timeout=30,
-        )
+        self.config = Config(retries=_retries(self.session), connect_timeout=5, read_timeout=30)
         self._clients: dict[tuple[str, str | None], Any] = {}
 
     def client(self, service: str, region: str | None = None):
@@ -77,3 +74,22 @@ class Aws:
                 "run `pulumi up` to write it back",
             )
         return parsed
+
+
+def _retries(session) -> dict:
+    """Standard mode and five attempts in all, except what the user set themselves
+    (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS, or retry_mode and max_attempts in the profile), as the
+    AWS CLI and the SDKs honour them: a client's own retries setting overrides the user's, so
+    `AWS_MAX_ATTEMPTS=1` once still made five attempts."""
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        profile = session.get_scoped_config()
+    except ProfileNotFound:
+        profile = {}  # creating the client reports it, with the profile's name
+    retries = {}
+    if not (os.environ.get("AWS_RETRY_MODE") or profile.get("retry_mode")):
+        retries["mode"] = "standard"
+    if not (os.environ.get("AWS_MAX_ATTEMPTS") or profile.get("max_attempts")):
+        retries["total_max_attempts"] = 5
+    return retries

@@ -778,6 +778,24 @@ def test_throttling_is_retried_in_standard_mode_then_reported():
     assert "throttling" in line
 
 
+@pytest.mark.parametrize("where", ["environment", "profile"])
+def test_the_users_own_number_of_attempts_is_honoured(tmp_path, where):
+    """AWS_MAX_ATTEMPTS, or max_attempts in the profile, as the AWS CLI honours them (the CLI's
+    own retries setting once overrode them: five attempts whatever the user set)."""
+    without_jitter = (
+        "import random, runpy, sys; random.random = lambda: 0.0; "
+        "sys.argv = ['manage_secrets', 'list']; runpy.run_module('manage_secrets', run_name='__main__')"
+    )
+    profile = tmp_path / "config"
+    profile.write_text("[default]\nmax_attempts = 3\n")
+    chosen = (
+        {"AWS_MAX_ATTEMPTS": "2"} if where == "environment" else {"AWS_CONFIG_FILE": str(profile)}
+    )
+    with FaultServer("ThrottlingException") as fault:
+        assert_one_line_error(run_code(cli_env(fault.endpoint, **chosen), without_jitter), 6)
+    assert fault.requests == (2 if where == "environment" else 3)
+
+
 @pytest.mark.mutates
 def test_non_json_secret_string(aws, moto, stack):
     moto.client("secretsmanager").put_secret_value(
