@@ -19,8 +19,15 @@ class Aws:
     def __init__(self, region: str | None):
         import botocore.session
         from botocore.config import Config
+        from botocore.exceptions import ProfileNotFound
 
         self.session = botocore.session.get_session()
+        try:
+            profile = self.session.get_scoped_config()
+        except ProfileNotFound as error:
+            # Before the region: with a profile that does not exist, botocore finds no region
+            # either, and "no AWS region" would send the user after the wrong setting.
+            raise translate(error, region) from None
         # AWS_REGION is what the AWS CLI v2 and the SDKs document; older botocore reads only
         # AWS_DEFAULT_REGION and the profile.
         self.region = (
@@ -28,7 +35,7 @@ class Aws:
         )
         if not self.region:
             raise CliError(EXIT_REGION, "no AWS region: pass --region or set AWS_REGION")
-        self.config = Config(retries=_retries(self.session), connect_timeout=5, read_timeout=30)
+        self.config = Config(retries=_retries(profile), connect_timeout=5, read_timeout=30)
         self._clients: dict[tuple[str, str | None], Any] = {}
 
     def client(self, service: str, region: str | None = None):
@@ -76,17 +83,11 @@ class Aws:
         return parsed
 
 
-def _retries(session) -> dict:
+def _retries(profile: dict) -> dict:
     """Standard mode and five attempts in all, except what the user set themselves
     (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS, or retry_mode and max_attempts in the profile), as the
     AWS CLI and the SDKs honour them: a client's own retries setting overrides the user's, so
     `AWS_MAX_ATTEMPTS=1` once still made five attempts."""
-    from botocore.exceptions import ProfileNotFound
-
-    try:
-        profile = session.get_scoped_config()
-    except ProfileNotFound:
-        profile = {}  # creating the client reports it, with the profile's name
     retries = {}
     if not (os.environ.get("AWS_RETRY_MODE") or profile.get("retry_mode")):
         retries["mode"] = "standard"

@@ -113,6 +113,12 @@ def translate(error: Exception, region: str | None, subject: str = "") -> CliErr
     from botocore import exceptions as boto
 
     where = f" in {region}" if region else ""
+    if isinstance(error, boto.ProfileNotFound):
+        return CliError(
+            EXIT_NO_CREDENTIALS,
+            f"no AWS profile named {error.kwargs.get('profile')!r}: set AWS_PROFILE to one "
+            "that `aws configure list-profiles` lists, or unset it",
+        )
     if isinstance(error, (boto.NoCredentialsError, boto.PartialCredentialsError)):
         return CliError(
             EXIT_NO_CREDENTIALS,

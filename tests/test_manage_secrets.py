@@ -731,6 +731,16 @@ def test_no_credentials(moto, stack):
     assert "no AWS credentials" in line
 
 
+@pytest.mark.parametrize("command", [("list",), ("list", "--region", "eu-west-1"), ("doctor",)])
+def test_a_profile_that_does_not_exist_is_named(moto, command):
+    """AWS_PROFILE naming no profile: said as such, before the region (botocore then finds no
+    region either, and this once read "no AWS region", or "AWS client error: ProfileNotFound")."""
+    env = cli_env(moto.endpoint, AWS_PROFILE="prodution")
+    del env["AWS_DEFAULT_REGION"]
+    line = assert_one_line_error(run(env, *command), 5)
+    assert "no AWS profile named 'prodution'" in line and "aws configure list-profiles" in line
+
+
 def test_secret_in_another_region(moto, stack):
     line = assert_one_line_error(
         run(cli_env(moto.endpoint), "get", "--region", "eu-west-1"), 3, *all_values(stack)
