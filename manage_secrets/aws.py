@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from manage_secrets.aws_settings import check_endpoint, retries
 from manage_secrets.errors import EXIT_NOT_JSON, EXIT_REGION, CliError, translate
 
 T = TypeVar("T")
@@ -35,7 +36,8 @@ class Aws:
         )
         if not self.region:
             raise CliError(EXIT_REGION, "no AWS region: pass --region or set AWS_REGION")
-        self.config = Config(retries=_retries(profile), connect_timeout=5, read_timeout=30)
+        check_endpoint(profile)
+        self.config = Config(retries=retries(profile), connect_timeout=5, read_timeout=30)
         self._clients: dict[tuple[str, str | None], Any] = {}
 
     def client(self, service: str, region: str | None = None):
@@ -81,16 +83,3 @@ class Aws:
                 "run `pulumi up` to write it back",
             )
         return parsed
-
-
-def _retries(profile: dict) -> dict:
-    """Standard mode and five attempts in all, except what the user set themselves
-    (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS, or retry_mode and max_attempts in the profile), as the
-    AWS CLI and the SDKs honour them: a client's own retries setting overrides the user's, so
-    `AWS_MAX_ATTEMPTS=1` once still made five attempts."""
-    retries = {}
-    if not (os.environ.get("AWS_RETRY_MODE") or profile.get("retry_mode")):
-        retries["mode"] = "standard"
-    if not (os.environ.get("AWS_MAX_ATTEMPTS") or profile.get("max_attempts")):
-        retries["total_max_attempts"] = 5
-    return retries

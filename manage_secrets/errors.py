@@ -29,6 +29,7 @@ EXIT_MISSING_DEPENDENCY = 22
 EXIT_NOT_VERIFIED = 23
 EXIT_KEY_SET_NOT_READ = 24
 EXIT_REDEPLOYMENT_INCOMPLETE = 25
+EXIT_AWS_SETTING = 26
 EXIT_USAGE = 64
 EXIT_INTERNAL = 70
 
@@ -69,6 +70,11 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (
         EXIT_REDEPLOYMENT_INCOMPLETE,
         "rotate-jwt: the key set is written, but the services were not redeployed in time",
+    ),
+    (
+        EXIT_AWS_SETTING,
+        "an AWS setting (AWS_RETRY_MODE, AWS_MAX_ATTEMPTS, AWS_ENDPOINT_URL, or the profile's) "
+        "is not valid; nothing ran",
     ),
     (EXIT_USAGE, "bad arguments (nothing runs; what was typed after a key is never repeated)"),
     (EXIT_INTERNAL, "unexpected error: rerun with MANAGE_SECRETS_DEBUG=1 and report it"),
@@ -118,6 +124,12 @@ def translate(error: Exception, region: str | None, subject: str = "") -> CliErr
             EXIT_NO_CREDENTIALS,
             f"no AWS profile named {error.kwargs.get('profile')!r}: set AWS_PROFILE to one "
             "that `aws configure list-profiles` lists, or unset it",
+        )
+    if isinstance(error, boto.InvalidRegionError):
+        return CliError(
+            EXIT_REGION,
+            f"{error.kwargs.get('region_name')!r} is not a region name: pass --region or set "
+            "AWS_REGION to one such as eu-west-1",
         )
     if isinstance(error, (boto.NoCredentialsError, boto.PartialCredentialsError)):
         return CliError(

@@ -806,6 +806,30 @@ def test_the_users_own_number_of_attempts_is_honoured(tmp_path, where):
     assert fault.requests == (2 if where == "environment" else 3)
 
 
+@pytest.mark.parametrize(
+    ("setting", "code", "said"),
+    [
+        ({"AWS_MAX_ATTEMPTS": "abc"}, 26, "AWS_MAX_ATTEMPTS is 'abc': use a whole number"),
+        ({"AWS_MAX_ATTEMPTS": "0"}, 26, "AWS_MAX_ATTEMPTS is '0': use a whole number"),
+        ({"AWS_RETRY_MODE": "fast"}, 26, "AWS_RETRY_MODE is 'fast': use one of legacy, standard"),
+        ({"AWS_ENDPOINT_URL": "localhost"}, 26, "AWS_ENDPOINT_URL is 'localhost': use a URL"),
+        ({"AWS_DEFAULT_REGION": "eu west 1"}, 9, "'eu west 1' is not a region name"),
+        ({"profile": "[default]\nmax_attempts = many\n"}, 26, "max_attempts in the AWS profile"),
+    ],
+)
+def test_a_bad_aws_setting_is_named_with_the_form_it_takes(moto, tmp_path, setting, code, said):
+    """The user's AWS settings are honoured (above), so a bad one is refused by name, before
+    anything runs, where botocore raised ValueError (exit 70) or a bare exception name."""
+    setting = dict(setting)
+    if "profile" in setting:
+        profile = tmp_path / "config"
+        profile.write_text(setting.pop("profile"))
+        setting["AWS_CONFIG_FILE"] = str(profile)
+    for command in ("list", "doctor"):
+        line = assert_one_line_error(run(cli_env(moto.endpoint, **setting), command), code)
+        assert said in line, line
+
+
 @pytest.mark.mutates
 def test_non_json_secret_string(aws, moto, stack):
     moto.client("secretsmanager").put_secret_value(
