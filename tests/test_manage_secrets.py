@@ -731,7 +731,7 @@ def test_no_credentials(moto, stack):
     assert "no AWS credentials" in line
 
 
-@pytest.mark.parametrize("command", [("list",), ("list", "--region", "eu-west-1"), ("doctor",)])
+@pytest.mark.parametrize("command", [("list",), ("doctor", "--region", "eu-west-1")])
 def test_a_profile_that_does_not_exist_is_named(moto, command):
     """AWS_PROFILE naming no profile: said as such, before the region (botocore then finds no
     region either, and this once read "no AWS region", or "AWS client error: ProfileNotFound")."""
@@ -825,9 +825,14 @@ def test_a_bad_aws_setting_is_named_with_the_form_it_takes(moto, tmp_path, setti
         profile = tmp_path / "config"
         profile.write_text(setting.pop("profile"))
         setting["AWS_CONFIG_FILE"] = str(profile)
-    for command in ("list", "doctor"):
-        line = assert_one_line_error(run(cli_env(moto.endpoint, **setting), command), code)
-        assert said in line, line
+    line = assert_one_line_error(run(cli_env(moto.endpoint, **setting), "list"), code)
+    assert said in line, line
+
+
+def test_doctor_names_a_bad_aws_setting_too(moto):
+    """doctor makes its AWS session as every read command does: the same one line."""
+    env = cli_env(moto.endpoint, AWS_RETRY_MODE="fast")
+    assert "AWS_RETRY_MODE is 'fast'" in assert_one_line_error(run(env, "doctor"), 26)
 
 
 @pytest.mark.mutates

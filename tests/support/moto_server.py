@@ -13,7 +13,7 @@ exactly in requirements-dev.txt, so each correction is checked against the versi
   next rotation finds a pending version. AWS "creates an AWSPENDING version of the secret and
   then removes it" (RotateSecret, RotateImmediately).
 
-Four changes are for speed, not fidelity:
+Five changes are for speed, not fidelity:
 - Of AWS's ~1,300 managed policies, moto loads only those the stack attaches
   (AWS_MANAGED_POLICIES_ATTACHED). Loading all of them cost 0.7 s on every reset and again on the
   first IAM call after it; attaching one the stack does not declare fails here with
@@ -23,6 +23,9 @@ Four changes are for speed, not fidelity:
   stat (about 240 per request). The answer depends on the host and moto's own files alone.
 - The regions of a service are read from botocore once per service. moto caches them per backend
   object, and a reset makes new ones, so every reset read botocore's endpoint data again.
+- botocore's service models are read once per process. moto makes several botocore sessions, and
+  each parsed the models again: EC2's (4 MB of JSON, read only for its endpoint prefix when moto
+  lists EC2's regions) four times, on the first ECS call after the server starts.
 - A KMS key's private key is generated when first used (Sign, Verify, GetPublicKey). moto made a
   2,048-bit RSA key for every key, the stack's symmetric ones included (45 ms each).
 """
@@ -48,6 +51,24 @@ def _look_up_once(owner: type, method: str) -> None:
         return answers[key]
 
     setattr(owner, method, once)
+
+
+def _models_read_once() -> None:
+    """Loader.load_service_model, cached per Loader by botocore, cached here for the process: the
+    models are the same files whichever session asks (and no caller changes them: botocore hands
+    one session's callers the same object already)."""
+    from botocore import loaders
+
+    load = loaders.Loader.load_service_model
+    models: dict = {}
+
+    def load_service_model(loader, service_name, type_name, api_version=None):
+        key = (tuple(loader.search_paths), service_name, type_name, api_version)
+        if key not in models:
+            models[key] = load(loader, service_name, type_name, api_version)
+        return models[key]
+
+    loaders.Loader.load_service_model = load_service_model
 
 
 def _private_key_on_first_use() -> None:
@@ -104,6 +125,7 @@ def _patch() -> None:
     _look_up_once(DomainDispatcherApplication, "get_backend_for_host")
     _look_up_once(AccountSpecificBackend, "_generate_regions")
     _private_key_on_first_use()
+    _models_read_once()
     update_stage = SecretsManagerBackend.update_secret_version_stage
     rotate = SecretsManagerBackend.rotate_secret
 
