@@ -39,16 +39,17 @@ MOTO_VERSION = "5.2.5"
 ERROR_LOG_VARIABLE = "MOTO_ERROR_LOG"
 
 
-def _look_up_once(owner: type, method: str) -> None:
-    """owner.method(self, key) answered once per key, for every instance: for a lookup whose
-    answer depends on the key and moto's own files alone, never on the instance."""
+def _answered_once(owner: type, method: str, key=lambda instance, argument: argument) -> None:
+    """owner.method answered once per key for every instance, where the answer depends on the
+    key and on files that do not change (moto's, botocore's), never on the instance."""
     look_up = getattr(owner, method)
     answers: dict = {}
 
-    def once(self, key):
-        if key not in answers:
-            answers[key] = look_up(self, key)
-        return answers[key]
+    def once(instance, *args, **kwargs):
+        asked = key(instance, *args, **kwargs)
+        if asked not in answers:
+            answers[asked] = look_up(instance, *args, **kwargs)
+        return answers[asked]
 
     setattr(owner, method, once)
 
@@ -57,18 +58,12 @@ def _models_read_once() -> None:
     """Loader.load_service_model, cached per Loader by botocore, cached here for the process: the
     models are the same files whichever session asks (and no caller changes them: botocore hands
     one session's callers the same object already)."""
-    from botocore import loaders
+    from botocore.loaders import Loader
 
-    load = loaders.Loader.load_service_model
-    models: dict = {}
+    def model(loader, service_name, type_name, api_version=None):
+        return tuple(loader.search_paths), service_name, type_name, api_version
 
-    def load_service_model(loader, service_name, type_name, api_version=None):
-        key = (tuple(loader.search_paths), service_name, type_name, api_version)
-        if key not in models:
-            models[key] = load(loader, service_name, type_name, api_version)
-        return models[key]
-
-    loaders.Loader.load_service_model = load_service_model
+    _answered_once(Loader, "load_service_model", key=model)
 
 
 def _private_key_on_first_use() -> None:
@@ -122,8 +117,8 @@ def _patch() -> None:
         ]
 
     IAMBackend._init_aws_policies = _init_aws_policies
-    _look_up_once(DomainDispatcherApplication, "get_backend_for_host")
-    _look_up_once(AccountSpecificBackend, "_generate_regions")
+    _answered_once(DomainDispatcherApplication, "get_backend_for_host")
+    _answered_once(AccountSpecificBackend, "_generate_regions")
     _private_key_on_first_use()
     _models_read_once()
     update_stage = SecretsManagerBackend.update_secret_version_stage
