@@ -25,6 +25,7 @@ class Pool(Generic[T]):
         self._lock = threading.Lock()
         self._idle: list[T] = []
         self._started: list[T] = []
+        atexit.register(self.stop_all)
 
     @contextlib.contextmanager
     def lease(self) -> Iterator[T]:
@@ -33,8 +34,6 @@ class Pool(Generic[T]):
         if server is None:
             server = self._start()
             with self._lock:
-                if not self._started:
-                    atexit.register(self.stop_all)
                 self._started.append(server)
         self._ready(server)
         try:
