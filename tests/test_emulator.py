@@ -18,7 +18,7 @@ from tests.support.aws_emulator import MotoServer, leased_emulator
 
 DIES_WITHOUT_STOPPING = """
 import os
-from tests.support.aws_emulator import MotoServer, leased_emulator
+from tests.support.aws_emulator import MotoServer
 server = MotoServer().start()
 print(server.process.pid, server.port, flush=True)
 os._exit(1)

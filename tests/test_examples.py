@@ -104,18 +104,23 @@ def test_service_reuses_container_secrets_and_execution_role(secrets_stack):
     ],
 )
 def test_a_renamed_output_breaks_the_consumer(secrets_stack, example, output, config):
-    renamed = type(secrets_stack)(**{**secrets_stack.__dict__})
-    renamed.outputs = {
-        (f"{output}Renamed" if name == output else name): value
-        for name, value in secrets_stack.outputs.items()
-    }
     with pytest.raises(KeyError, match=output):
         synthesize(
             "production",
             config,
             program_dir=ROOT / "examples" / example,
-            stack_references={REFERENCE: renamed},
+            stack_references={REFERENCE: _with_output_renamed(secrets_stack, output)},
         )
+
+
+def _with_output_renamed(stack, output: str):
+    """A copy of `stack` whose output `output` is exported under another name."""
+    renamed = type(stack)(**{**stack.__dict__})
+    renamed.outputs = {
+        (f"{output}Renamed" if name == output else name): value
+        for name, value in stack.outputs.items()
+    }
+    return renamed
 
 
 def test_a_failed_synth_reports_its_error_once_and_asyncio_keeps_reporting_others(
@@ -124,14 +129,9 @@ def test_a_failed_synth_reports_its_error_once_and_asyncio_keeps_reporting_other
     """The resources waiting on a missing output each hold its error; asyncio logged every one
     of them when collected ("Future exception was never retrieved", 172 tracebacks on a test
     worker's stderr)."""
-    renamed = type(secrets_stack)(**{**secrets_stack.__dict__})
-    renamed.outputs = {
-        (f"{name}Renamed" if name == "dbCredentialsArn" else name): value
-        for name, value in secrets_stack.outputs.items()
-    }
     caplog.set_level(logging.ERROR, logger="asyncio")
     with pytest.raises(KeyError, match="dbCredentialsArn"):
-        consumer("database", renamed, config={})
+        consumer("database", _with_output_renamed(secrets_stack, "dbCredentialsArn"))
     consumer("database", secrets_stack)  # drops what the failed synth left queued
     gc.collect()
     assert [r.getMessage() for r in caplog.records if r.name == "asyncio"] == []

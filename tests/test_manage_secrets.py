@@ -775,15 +775,17 @@ def test_access_denied():
     assert "access denied in us-east-1 on programador-musical-production-app-secrets" in line
 
 
+# `list` with botocore's retry jitter at zero: standard mode sleeps random.random() * 2**attempt
+# between attempts (up to 14 s with five); the CLI runs unchanged, bound before botocore is imported.
+LIST_WITHOUT_JITTER = (
+    "import random, runpy, sys; random.random = lambda: 0.0; "
+    "sys.argv = ['manage_secrets', 'list']; runpy.run_module('manage_secrets', run_name='__main__')"
+)
+
+
 def test_throttling_is_retried_in_standard_mode_then_reported():
-    # botocore's standard mode sleeps random.random() * 2**attempt between attempts (up to 14 s
-    # here); the CLI runs unchanged with that jitter at zero, bound before botocore is imported.
-    without_jitter = (
-        "import random, runpy, sys; random.random = lambda: 0.0; "
-        "sys.argv = ['manage_secrets', 'list']; runpy.run_module('manage_secrets', run_name='__main__')"
-    )
     with FaultServer("ThrottlingException") as fault:
-        line = assert_one_line_error(run_code(cli_env(fault.endpoint), without_jitter), 6)
+        line = assert_one_line_error(run_code(cli_env(fault.endpoint), LIST_WITHOUT_JITTER), 6)
     assert fault.requests == 5  # standard retry mode, 5 attempts in all
     assert "throttling" in line
 
@@ -792,17 +794,13 @@ def test_throttling_is_retried_in_standard_mode_then_reported():
 def test_the_users_own_number_of_attempts_is_honoured(tmp_path, where):
     """AWS_MAX_ATTEMPTS, or max_attempts in the profile, as the AWS CLI honours them (the CLI's
     own retries setting once overrode them: five attempts whatever the user set)."""
-    without_jitter = (
-        "import random, runpy, sys; random.random = lambda: 0.0; "
-        "sys.argv = ['manage_secrets', 'list']; runpy.run_module('manage_secrets', run_name='__main__')"
-    )
     profile = tmp_path / "config"
     profile.write_text("[default]\nmax_attempts = 3\n")
     chosen = (
         {"AWS_MAX_ATTEMPTS": "2"} if where == "environment" else {"AWS_CONFIG_FILE": str(profile)}
     )
     with FaultServer("ThrottlingException") as fault:
-        assert_one_line_error(run_code(cli_env(fault.endpoint, **chosen), without_jitter), 6)
+        assert_one_line_error(run_code(cli_env(fault.endpoint, **chosen), LIST_WITHOUT_JITTER), 6)
     assert fault.requests == (2 if where == "environment" else 3)
 
 
