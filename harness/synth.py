@@ -96,6 +96,10 @@ def synthesize(
 
     `stack_references` answers `pulumi.StackReference("<org>/<project>/<stack>")` with the
     outputs of another synth (made with show_secrets=True, so the values are real)."""
+    # First, before the SDK is imported: a stack or project file the CLI would refuse, or no
+    # such stack, is reported without that import's tenth of a second.
+    config = load_stack_config(stack, overrides, program_dir, secret_overrides)
+
     import pulumi
 
     from harness.mock_cloud import MockCloud, render
@@ -107,7 +111,6 @@ def synthesize(
         without_source_positions,
     )
 
-    config = load_stack_config(stack, overrides, program_dir, secret_overrides)
     cloud = mocks or MockCloud(region=config.region or "us-east-1")
     for name, referenced in (stack_references or {}).items():
         cloud.stack_references[name] = (referenced.outputs, referenced.secret_outputs)

@@ -88,6 +88,13 @@ def run_synth(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
     )
 
 
+def imports_and_messages(stderr: str) -> tuple[set[str], list[str]]:
+    """The modules a run under PYTHONPROFILEIMPORTTIME=1 imported, and its other stderr lines."""
+    lines = stderr.strip().splitlines()
+    imported = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
+    return imported, [line for line in lines if not line.startswith("import time:")]
+
+
 def pytest_collection_modifyitems(items):
     """The long modules first, longest first (the seconds their `heavy` marker gives: about what
     each takes on two cores), so xdist (told to keep this order, pytest.ini) hands them out before

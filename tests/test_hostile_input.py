@@ -12,7 +12,7 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT, run_synth
+from conftest import ROOT, imports_and_messages, run_synth
 
 from harness.stack_loading import StackRefused
 from harness.synth import synthesize
@@ -250,10 +250,15 @@ def test_a_closed_pipe_ends_the_synth_quietly_with_exit_141():
 
 def test_an_integer_beyond_int64_is_refused_as_the_cli_refuses_it():
     # Go's Atoi refuses it; Python would raise past its integer conversion limit (4300 digits).
-    done = run_synth("--config", "jwtKeyGeneration=" + "9" * 5000)
+    done = run_synth(
+        "--config", "jwtKeyGeneration=" + "9" * 5000, env={"PYTHONPROFILEIMPORTTIME": "1"}
+    )
     assert done.returncode == 2, done.stderr
-    assert "configuration key 'jwtKeyGeneration' must be of type 'integer'" in done.stderr
-    assert "(5000 characters)" in done.stderr and "Traceback" not in done.stderr
+    imported, messages = imports_and_messages(done.stderr)
+    assert "configuration key 'jwtKeyGeneration' must be of type 'integer'" in messages[0]
+    assert "(5000 characters)" in messages[1] and len(messages) == 2
+    # Refused as the CLI refuses it, before the program and the SDK's import.
+    assert "harness.stack_loading" in imported and "pulumi" not in imported
     with pytest.raises(ConfigError) as caught:
         from settings import load_settings
 
