@@ -15,6 +15,7 @@ from pathlib import Path
 from conftest import ROOT
 
 from tests.support.aws_emulator import MotoServer, leased_emulator
+from tests.support.pool import Pool
 
 DIES_WITHOUT_STOPPING = """
 import os
@@ -87,11 +88,49 @@ def test_the_traceback_behind_a_500_is_kept_and_goes_with_the_server():
     assert not Path(server.error_log).exists()
 
 
-def test_a_lease_gets_an_empty_server_that_no_other_lease_holds():
+class _Counted:
+    """A server for the pool's own rules: no process behind it."""
+
+    def __init__(self, number: int):
+        self.number, self.readied, self.alive, self.stopped = number, 0, True, False
+
+
+def _counted_pool() -> tuple[Pool[_Counted], list[_Counted]]:
+    started: list[_Counted] = []
+
+    def start() -> _Counted:
+        started.append(_Counted(len(started)))
+        return started[-1]
+
+    def ready(server: _Counted) -> None:
+        server.readied += 1
+
+    def stop(server: _Counted) -> None:
+        server.stopped = True
+
+    return Pool(start, ready, lambda server: server.alive, stop), started
+
+
+def test_a_lease_never_holds_a_server_another_lease_holds_and_reuses_one_given_back():
+    pool, started = _counted_pool()
+    with pool.lease() as first:
+        with pool.lease() as second:
+            assert second is not first
+    with pool.lease() as again:
+        assert again in (first, second) and len(started) == 2
+    assert sum(server.readied for server in started) == 3  # each lease readied its server
+    # A server that died while leased is not handed out again.
+    with pool.lease() as dying:
+        dying.alive = False
+    with pool.lease() as third, pool.lease() as fourth:
+        assert dying not in (third, fourth)
+    pool.stop_all()
+    assert all(server.stopped for server in started)
+
+
+def test_a_leased_moto_server_given_back_is_reset_before_its_next_lease():
     with leased_emulator() as first:
         first.client("secretsmanager").create_secret(Name="left-behind", SecretString="x")
-        with leased_emulator() as second:
-            assert second is not first
     with leased_emulator() as again:
         assert again is first  # given back, and reused
         assert again.client("secretsmanager").list_secrets()["SecretList"] == []
