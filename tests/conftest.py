@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import hashlib
 import json
 import os
 import subprocess
@@ -86,6 +88,32 @@ def run_synth(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
         text=True,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def cli_render(tmp_path_factory, worker_id):
+    """`run_synth(*ARGS)` for a render that only reads this tree (the default text, `--json`),
+    made once per test run and shared by the modules that read it, across xdist workers (each
+    such render is a process of its own: 0.75 s of CPU). The first to ask makes it; the others
+    wait for it on the lock, then read what it wrote."""
+    if worker_id == "master":
+        shared = tmp_path_factory.mktemp("cli-renders")
+    else:  # the one base directory every worker of this run has under it
+        shared = tmp_path_factory.getbasetemp().parent / "cli-renders"
+        shared.mkdir(exist_ok=True)
+
+    def render(*args: str) -> subprocess.CompletedProcess:
+        name = hashlib.sha256("\0".join(args).encode()).hexdigest()[:16]
+        saved = shared / f"{name}.json"
+        with open(shared / f"{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not saved.exists():
+                done = run_synth(*args)
+                fields = {"returncode": done.returncode, "stdout": done.stdout}
+                saved.write_text(json.dumps({**fields, "stderr": done.stderr}))
+        return subprocess.CompletedProcess(args, **json.loads(saved.read_text()))
+
+    return render
 
 
 def imports_and_messages(stderr: str) -> tuple[set[str], list[str]]:

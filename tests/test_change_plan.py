@@ -170,9 +170,9 @@ def test_a_refused_tree_ends_the_plan_and_the_base_render_it_started(tmp_path):
     assert list(scratch.iterdir()) == []
 
 
-def test_the_cli_plans_from_a_saved_render_as_json(tmp_path):
+def test_the_cli_plans_from_a_saved_render_as_json(tmp_path, cli_render):
     saved = tmp_path / "base.json"
-    saved.write_text(run_synth("--json").stdout)
+    saved.write_text(cli_render("--json").stdout)
     done = run_synth("--diff", str(saved), "--config", "rotationDatabase=r2", "--json")
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)

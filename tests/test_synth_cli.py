@@ -14,8 +14,8 @@ pytestmark = pytest.mark.heavy(seconds=7)
 run = run_synth
 
 
-def test_json_document_shape():
-    done = run("--json")
+def test_json_document_shape(cli_render):
+    done = cli_render("--json")
     assert done.returncode == 0 and done.stderr == ""
     document = json.loads(done.stdout)
     assert set(document) == {"project", "stack", "resources", "outputs", "warnings"}
@@ -53,8 +53,8 @@ def test_json_document_shape():
     assert len(suffix) == 6 and suffix.isalnum()
 
 
-def test_text_tree_marks_protection_and_secrets():
-    done = run()
+def test_text_tree_marks_protection_and_secrets(cli_render):
+    done = cli_render()
     assert done.returncode == 0 and done.stderr == ""
     lines = done.stdout.splitlines()
     secret = lines.index("        + aws:secretsmanager/secret:Secret: (create)")
