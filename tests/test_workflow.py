@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 
 import yaml
 from conftest import ROOT
@@ -98,21 +97,15 @@ def test_pull_requests_get_an_offline_change_plan_without_credentials():
     assert "secrets." not in yaml.safe_dump(plan)
 
 
-def test_the_change_plan_step_writes_the_plan_to_the_job_summary(tmp_path):
+def test_the_change_plan_step_writes_the_plan_to_the_job_summary(tmp_path, cli_render):
     (step,) = [
         s for s in JOBS["plan"]["steps"] if s.get("name") == "Change plan against the base branch"
     ]
     assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
     base = tmp_path / "base.json"
-    base.write_text(
-        subprocess.run(
-            [sys.executable, "-m", "tools.synth", "--json"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    rendered = cli_render("--json")
+    assert rendered.returncode == 0, rendered.stderr
+    base.write_text(rendered.stdout)
     summary = tmp_path / "summary.md"
     environment = {
         **os.environ,
