@@ -21,8 +21,8 @@ def key_sets():
     return app_secrets_at([4, 5, 6, 7])
 
 
-def test_no_valid_token_is_rejected_where_the_two_slot_scheme_logs_users_out():
-    key_set, two_slots = compare(rotations=3, start=4)
+def test_no_valid_token_is_rejected_where_the_two_slot_scheme_logs_users_out(key_sets):
+    key_set, two_slots = compare(rotations=3, start=4, key_set=key_sets)
     assert key_set.verifications > 300 and key_set.rejected == 0
     assert two_slots.rejected > 0
 

@@ -157,10 +157,13 @@ def app_secrets_at(generations: list[int], ref: str | None = None) -> dict[int, 
     return {int(g): values for g, values in json.loads(done.stdout).items()}
 
 
-def compare(rotations: int, start: int = 0) -> tuple[Outcome, Outcome]:
-    """The key set against the two-slot release, the same fleet and load."""
+def compare(
+    rotations: int, start: int = 0, key_set: dict[int, dict] | None = None
+) -> tuple[Outcome, Outcome]:
+    """The key set against the two-slot release, the same fleet and load; `key_set`, this
+    tree's app-secrets at those generations where the caller rendered them already."""
     generations = list(range(start, start + rotations + 1))
-    key_set = app_secrets_at(generations)
+    key_set = key_set or app_secrets_at(generations)
     two_slots = app_secrets_at(generations, TWO_SLOT_RELEASE)
     return (
         run_fleet([Keys.of_key_set(key_set[g]) for g in generations]),
