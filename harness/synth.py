@@ -6,8 +6,11 @@ synth (`python -m tools.synth`, tools/synth.py) and the tests always see the sam
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import runpy
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +73,23 @@ class SynthResult:
         if len(matches) != 1:
             raise KeyError(f"{type_token} {label}: {len(matches)} matches")
         return matches[0]
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector, paused while a program runs. A synth makes asyncio
+    tasks, futures and Outputs by the ten thousand, nearly all in reference cycles that live
+    until its end: each pass of the collector meanwhile walks them, frees nothing and moves them
+    to an older generation, to walk them again there. Paused, it walks each once, after the
+    synth, when they are garbage (a synth in a test process: 120 -> 106 ms of CPU). Left as it
+    was: a one-shot process that turned the collector off (tools/synth.py) keeps it off."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Collect(logging.Handler):
@@ -140,7 +160,7 @@ def synthesize(
 
     # pulumi.runtime.test runs a function as a program to its end, every registration awaited,
     # after dropping the output tasks a failed earlier synth in this process left queued.
-    with language_host_config(config), without_source_positions():
+    with collector_paused(), language_host_config(config), without_source_positions():
         try:
             pulumi.runtime.test(run_program)()
         except Exception as error:

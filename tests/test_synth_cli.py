@@ -152,3 +152,34 @@ def test_the_sdk_sends_source_positions_again_after_a_synth_even_a_failed_one():
     with pytest.raises(ConfigError):
         synthesize(overrides={"appName": "Not A Valid Name"})
     assert runtime_resource._get_stack_trace is extract
+
+
+@pytest.mark.parametrize("enabled_before", [True, False], ids=["collector-on", "collector-off"])
+def test_the_collector_is_paused_while_a_program_runs_and_left_as_it_was(enabled_before):
+    """harness/synth.py pauses Python's cyclic collector for a program's run (its asyncio
+    objects are garbage only at the end); a test process gets it back on after each synth, a
+    one-shot process that turned it off (tools/synth.py) keeps it off, also after a failure."""
+    import gc
+
+    from harness.mock_cloud import MockCloud
+    from harness.synth import synthesize
+    from settings import ConfigError
+
+    class Noting(MockCloud):
+        collecting: list[bool] = []
+
+        def new_resource(self, args):
+            self.collecting.append(gc.isenabled())
+            return super().new_resource(args)
+
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        synthesize(mocks=Noting(region="us-east-1"))
+        after_synth = gc.isenabled()
+        with pytest.raises(ConfigError):
+            synthesize(overrides={"appName": "Not A Valid Name"})
+        after_failure = gc.isenabled()
+    finally:
+        gc.enable()
+    assert Noting.collecting and not any(Noting.collecting)
+    assert after_synth is enabled_before and after_failure is enabled_before
