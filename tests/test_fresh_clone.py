@@ -5,19 +5,20 @@ against a saved render and against a commit, as `make synth` and `make plan` do.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 
 import pytest
 from conftest import ROOT
 
-from tests.support.fresh_venv import fresh_venv
+from tests.support.fresh_venv import fresh_venv, venv_scratch
 
 pytestmark = pytest.mark.heavy(seconds=12)
 
 
 @pytest.fixture(scope="module")
-def runtime_only(tmp_path_factory) -> str:
-    environment = tmp_path_factory.mktemp("runtime") / "venv"
-    return str(fresh_venv(environment, "-r", str(ROOT / "requirements.txt")))
+def runtime_only() -> Iterator[str]:
+    with venv_scratch("runtime-only-") as folder:
+        yield str(fresh_venv(folder / "venv", "-r", str(ROOT / "requirements.txt")))
 
 
 def _synth(python: str, *args: str) -> subprocess.CompletedProcess:

@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 
 from tests.support.aws_emulator import emulator_env, leased_emulator
-from tests.support.fresh_venv import fresh_venv
+from tests.support.fresh_venv import fresh_venv, venv_scratch
 
 pytestmark = pytest.mark.heavy(seconds=10)
 
@@ -35,25 +35,25 @@ def _venv(tmp: Path, name: str, requirement: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory):
+def installed():
     """(the `cli` install, the plain install, the place outside any checkout they run from)."""
-    tmp = tmp_path_factory.mktemp("installed")
-    # A copy of the checkout: building in the source tree would leave build/ behind.
-    source = tmp / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".*", "venv", "build", "*.egg-info", "__pycache__"))  # fmt: skip
-    # One wheel, as pip builds from the checkout, installed with the extra and without it.
-    subprocess.run(
-        [sys.executable, "-m", "uv", "build", "--quiet", "--wheel", "--out-dir", str(tmp / "dist"),
-         str(source)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    (wheel,) = (tmp / "dist").glob("*.whl")
-    with_cli = _venv(tmp, "cli", f"{wheel}[cli]")
-    plain = _venv(tmp, "plain", str(wheel))
-    outside = tmp / "elsewhere"
-    outside.mkdir()
-    return with_cli, plain, outside
+    with venv_scratch("installed-cli-") as tmp:
+        # A copy of the checkout: building in the source tree would leave build/ behind.
+        source = tmp / "source"
+        shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+            ".*", "venv", "build", "*.egg-info", "__pycache__"))  # fmt: skip
+        # One wheel, as pip builds from the checkout, installed with the extra and without it.
+        subprocess.run(
+            [sys.executable, "-m", "uv", "build", "--quiet", "--wheel", "--out-dir",
+             str(tmp / "dist"), str(source)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        (wheel,) = (tmp / "dist").glob("*.whl")
+        with_cli = _venv(tmp, "cli", f"{wheel}[cli]")
+        plain = _venv(tmp, "plain", str(wheel))
+        outside = tmp / "elsewhere"
+        outside.mkdir()
+        yield with_cli, plain, outside
 
 
 @pytest.fixture(scope="module")
