@@ -161,3 +161,10 @@ def pytest_collection_finish(session):
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 20, 20)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Last of all (after pytest's own collection that reports unraisable exceptions): what the
+    process still holds is frozen, so the interpreter's teardown does not walk it all again."""
+    gc.freeze()
