@@ -91,15 +91,15 @@ def test_the_traceback_behind_a_500_is_kept_and_goes_with_the_server():
 class _Counted:
     """A server for the pool's own rules: no process behind it."""
 
-    def __init__(self, number: int):
-        self.number, self.readied, self.alive, self.stopped = number, 0, True, False
+    def __init__(self):
+        self.readied, self.alive, self.stopped = 0, True, False
 
 
 def _counted_pool() -> tuple[Pool[_Counted], list[_Counted]]:
     started: list[_Counted] = []
 
     def start() -> _Counted:
-        started.append(_Counted(len(started)))
+        started.append(_Counted())
         return started[-1]
 
     def ready(server: _Counted) -> None:
