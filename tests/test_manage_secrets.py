@@ -790,14 +790,21 @@ def test_throttling_is_retried_in_standard_mode_then_reported():
     assert "throttling" in line
 
 
+def _aws_config(tmp_path, text: str) -> dict[str, str]:
+    """The environment that points botocore at an AWS config file holding `text`."""
+    config = tmp_path / "config"
+    config.write_text(text)
+    return {"AWS_CONFIG_FILE": str(config)}
+
+
 @pytest.mark.parametrize("where", ["environment", "profile"])
 def test_the_users_own_number_of_attempts_is_honoured(tmp_path, where):
     """AWS_MAX_ATTEMPTS, or max_attempts in the profile, as the AWS CLI honours them (the CLI's
     own retries setting once overrode them: five attempts whatever the user set)."""
-    profile = tmp_path / "config"
-    profile.write_text("[default]\nmax_attempts = 3\n")
     chosen = (
-        {"AWS_MAX_ATTEMPTS": "2"} if where == "environment" else {"AWS_CONFIG_FILE": str(profile)}
+        {"AWS_MAX_ATTEMPTS": "2"}
+        if where == "environment"
+        else _aws_config(tmp_path, "[default]\nmax_attempts = 3\n")
     )
     with FaultServer("ThrottlingException") as fault:
         assert_one_line_error(run_code(cli_env(fault.endpoint, **chosen), LIST_WITHOUT_JITTER), 6)
@@ -820,9 +827,7 @@ def test_a_bad_aws_setting_is_named_with_the_form_it_takes(moto, tmp_path, setti
     anything runs, where botocore raised ValueError (exit 70) or a bare exception name."""
     setting = dict(setting)
     if "profile" in setting:
-        profile = tmp_path / "config"
-        profile.write_text(setting.pop("profile"))
-        setting["AWS_CONFIG_FILE"] = str(profile)
+        setting.update(_aws_config(tmp_path, setting.pop("profile")))
     line = assert_one_line_error(run(cli_env(moto.endpoint, **setting), "list"), code)
     assert said in line, line
 
