@@ -175,7 +175,7 @@ class EngineSession:
         return target
 
     def commit(self, commit: str, label: str | None = None, backend_of: Path | None = None) -> Path:
-        """A scratch copy of the repository at `commit` (`git archive`)."""
+        """A scratch copy of the repository at `commit` (written by git: harness/git_tree.py)."""
         target = self._scratch(label or commit[:12], backend_of)
         return export_commit(layout.ROOT, commit, target)
 
