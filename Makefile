@@ -1,7 +1,15 @@
 # Fresh machine with Python 3.11: `make synth` renders the production stack offline,
 # `make test` runs every check. Both install what they need into .venv first. `make` alone lists
 # the targets.
-PYTHON ?= python3
+# The interpreter .venv is made with, once (`make clean` to change it; `make PYTHON=...` to
+# choose): the system's python3.11 where it can make a virtualenv, else python3. Debian's build is
+# optimised with profile guidance and at link time, and linked statically; pyenv's default build
+# (python3 on this project's machines) is neither, and the test run's CPU-bound synths and CLI
+# runs cost more on it (docs/development.md, "Which Python").
+SYSTEM_PYTHON := /usr/bin/python3.11
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell $(SYSTEM_PYTHON) -c 'import ensurepip, venv' >/dev/null 2>&1 && echo $(SYSTEM_PYTHON) || echo python3)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 STACK ?= production

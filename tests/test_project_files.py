@@ -84,3 +84,39 @@ def test_a_bare_make_lists_every_target_with_what_it_does():
     phony = (ROOT / "Makefile").read_text().split(".PHONY:", 1)[1].splitlines()[0].split()
     assert set(listed) == set(phony)
     assert all(listed.values())
+
+
+def _interpreter_make_chooses(*settings: str, environment: dict | None = None) -> str:
+    import os
+    import subprocess
+
+    done = subprocess.run(
+        ["make", "-s", "--no-print-directory", "--eval=shown: ; @echo $(PYTHON)", "shown"]
+        + list(settings),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHON"} | (environment or {}),
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _script(path, exit_code: int) -> str:
+    path.write_text(f"#!/bin/sh\nexit {exit_code}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_the_virtualenv_is_made_with_the_system_python_when_it_can_make_one(tmp_path):
+    able = _script(tmp_path / "able", 0)
+    # Debian's python3.11 without python3.11-venv: `import ensurepip` fails, so does `-m venv`.
+    unable = _script(tmp_path / "unable", 1)
+    assert _interpreter_make_chooses(f"SYSTEM_PYTHON={able}") == able
+    assert _interpreter_make_chooses(f"SYSTEM_PYTHON={unable}") == "python3"
+    assert _interpreter_make_chooses(f"SYSTEM_PYTHON={tmp_path}/none") == "python3"
+    # The user's choice wins, on the command line or in the environment.
+    assert _interpreter_make_chooses(f"SYSTEM_PYTHON={able}", "PYTHON=mine") == "mine"
+    assert (
+        _interpreter_make_chooses(f"SYSTEM_PYTHON={able}", environment={"PYTHON": "env"}) == "env"
+    )
