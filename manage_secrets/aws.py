@@ -22,6 +22,8 @@ class Aws:
         from botocore.config import Config
         from botocore.exceptions import ProfileNotFound
 
+        from manage_secrets.service_models import use_on_demand_loader
+
         self.session = botocore.session.get_session()
         try:
             profile = self.session.get_scoped_config()
@@ -29,6 +31,8 @@ class Aws:
             # Before the region: with a profile that does not exist, botocore finds no region
             # either, and "no AWS region" would send the user after the wrong setting.
             raise translate(error, region) from None
+        # After the profile's check: reading data_path reads the profile.
+        use_on_demand_loader(self.session)
         # AWS_REGION is what the AWS CLI v2 and the SDKs document; older botocore reads only
         # AWS_DEFAULT_REGION and the profile.
         self.region = (
