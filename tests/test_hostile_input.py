@@ -206,28 +206,44 @@ def test_usage_errors_never_repeat_what_may_be_a_secret(args):
 
 
 def _slow_program(tmp_path):
-    """A program that registers passwords for about 20 s, so Ctrl-C lands mid-run (the
-    interrupt handler is in place within the first tenths of a second, even on a busy machine)."""
+    """A program that registers passwords for about 20 s, and touches `registering` as it
+    starts, so Ctrl-C can land mid-run (the interrupt handler is in place within the first
+    tenths of a second, even on a busy machine)."""
     (tmp_path / "Pulumi.yaml").write_text("name: slow\nruntime: python\n")
     (tmp_path / "Pulumi.production.yaml").write_text("config:\n  aws:region: us-east-1\n")
     (tmp_path / "__main__.py").write_text(
+        "import pathlib\n"
         "import pulumi_random as random\n"
+        f"pathlib.Path({str(tmp_path / 'registering')!r}).touch()\n"
         "for index in range(20000):\n"
         "    random.RandomPassword(f'p{index}', length=16)\n"
     )
     return tmp_path
 
 
-@pytest.mark.parametrize("delay", [0.4, 1.0, 2.0])
-def test_ctrl_c_ends_the_synth_with_one_line_and_exit_130(tmp_path, delay):
+def _until_the_program_registers(program, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while not (program / "registering").exists():
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "the program never started"
+        time.sleep(0.01)
+
+
+# While the synth loads the SDK (0.4 s in), and once the program registers resources.
+@pytest.mark.parametrize("moment", ["loading", "registering"])
+def test_ctrl_c_ends_the_synth_with_one_line_and_exit_130(tmp_path, moment):
+    program = _slow_program(tmp_path)
     process = subprocess.Popen(
-        [sys.executable, "-m", "tools.synth", "--program", str(_slow_program(tmp_path))],
+        [sys.executable, "-m", "tools.synth", "--program", str(program)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(delay)
+    if moment == "loading":
+        time.sleep(0.4)
+    else:
+        _until_the_program_registers(program, process)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
