@@ -58,9 +58,9 @@ lint: $(DEV_STAMP) ## ruff check and ruff format --check
 # pytest-xdist workers: one more than the cores, since a worker often waits on a subprocess or an
 # emulator (make unit on 2 cores, runs one after the other: 3 workers 52 and 59 s, 2 workers 56 and
 # 59 s, 4 workers 58 and 62 s; when unit took longer, 3 workers 85-87 s, 2 workers 90-96 s). Each
-# worker has its own AWS emulators and caches, so 2 workers use less CPU; four pairs on Debian's
-# Python left the wall time undecided (3 workers 54.5, 53.9, 56.1, 57.7 s; 2 workers 53.7, 51.1,
-# 54.9, 64.0 s).
+# worker has its own AWS emulators and caches, so 2 workers use less CPU; six pairs on Debian's
+# Python left the wall time undecided (3 workers 54.5, 53.9, 56.1, 57.7, 52.4, 54.1 s; 2 workers
+# 53.7, 51.1, 54.9, 64.0, 56.9, 57.2 s).
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 # The test run's hundreds of Python processes keep Python's bytecode cache on, as it is by default:
 # an environment with PYTHONDONTWRITEBYTECODE=1 (this project's sandboxes have it) would compile
