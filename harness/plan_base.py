@@ -1,9 +1,9 @@
 """The render a change plan starts from: a saved `synth --json` document, or a git ref rendered
 by its own harness, so each side is rendered by the code of its own commit.
 
-A ref is exported by git (harness/git_tree.py) into a temporary directory (the working tree is never
-touched) and rendered there by `python -m tools.synth --json`. Both sides share a one-off key
-for secret digests (SECRET_DIGEST_VARIABLE): the plan can tell a changed secret from an
+A ref is written by git into a temporary directory (harness/git_tree.py; the working tree is
+never touched) and rendered there by `python -m tools.synth --json`. Both sides share a one-off
+key for secret digests (SECRET_DIGEST_VARIABLE): the plan can tell a changed secret from an
 unchanged one, and the digests mean nothing once the process ends. A saved document has no
 digests; its secrets are compared through the resources they are built from only.
 """

@@ -110,8 +110,8 @@ def cli_render(tmp_path_factory, worker_id):
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not saved.exists():
                 done = run_synth(*args)
-                fields = {"returncode": done.returncode, "stdout": done.stdout}
-                saved.write_text(json.dumps({**fields, "stderr": done.stderr}))
+                fields = ("returncode", "stdout", "stderr")
+                saved.write_text(json.dumps({field: getattr(done, field) for field in fields}))
         return subprocess.CompletedProcess(args, **json.loads(saved.read_text()))
 
     return render

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 
 import pytest
 import yaml
@@ -73,9 +75,6 @@ def test_only_required_keys_lack_a_default():
 
 
 def test_a_bare_make_lists_every_target_with_what_it_does():
-    import re
-    import subprocess
-
     done = subprocess.run(
         ["make", "--no-print-directory"], cwd=ROOT, capture_output=True, text=True
     )
@@ -87,9 +86,6 @@ def test_a_bare_make_lists_every_target_with_what_it_does():
 
 
 def _interpreter_make_chooses(*settings: str, environment: dict | None = None) -> str:
-    import os
-    import subprocess
-
     done = subprocess.run(
         ["make", "-s", "--no-print-directory", "--eval=shown: ; @echo $(PYTHON)", "shown"]
         + list(settings),
